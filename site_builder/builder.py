@@ -1,0 +1,78 @@
+"""The pipeline: load -> index -> plan -> render -> write."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .config import SiteConfig
+from .diagnostics import Diagnostics, SourcePos
+from .index import Site, build_site
+from .load import load_content
+from .output import write_tree
+from .pages import Page, plan
+from .render import make_environment, render_page, static_files, template_hash
+
+PAGE_KINDS = {"article.html": "articles", "dossier.html": "dossiers", "story.html": "stories",
+              "tag.html": "tags", "json": "data files"}
+
+
+@dataclass(slots=True)
+class Build:
+    """What one run produced: the site, its pages and every diagnostic."""
+
+    config: SiteConfig
+    diags: Diagnostics
+    site: Site | None = None
+    pages: list[Page] = field(default_factory=list)
+    rendered: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        kinds = Counter(PAGE_KINDS.get(p.template, "other pages") for p in self.pages)
+        parts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+        warnings = len(self.diags.warnings)
+        return (f"{len(self.pages)} pages ({parts}); {warnings} warning{'s' * (warnings != 1)}; "
+                f"{self.seconds:.2f} s")
+
+
+def plan_site(config: SiteConfig, diags: Diagnostics) -> tuple[Site, list[Page]]:
+    """Read all content and plan every page; problems go to diags."""
+    content = load_content(config, diags)
+    site = build_site(config, content, diags)
+    pages = plan(site, template_hash(config))
+    _check_unique_urls(pages, diags)
+    if config.base_url is None:
+        diags.warning(SourcePos(config.display_path("site.yaml")),
+                      "base_url is not set: feed.xml and sitemap.xml need absolute URLs; "
+                      "set base_url in site.yaml or pass --base-url")
+    return site, pages
+
+
+def _check_unique_urls(pages: list[Page], diags: Diagnostics) -> None:
+    seen: set[str] = set()
+    for page in pages:
+        if page.file in seen:  # content-level duplicates are reported by index; this guards the rest
+            raise AssertionError(f"two pages planned for {page.url}")
+        seen.add(page.file)
+
+
+def build(config: SiteConfig, write: bool = True,
+          progress: Callable[[int, int], None] | None = None) -> Build:
+    """Run the whole pipeline; output/ is replaced only when there are no errors."""
+    started = time.perf_counter()
+    result = Build(config, Diagnostics())
+    result.site, result.pages = plan_site(config, result.diags)
+    if write and not result.diags.failed(config.strict):
+        env = make_environment(config)
+        files = {}
+        for number, page in enumerate(result.pages, start=1):
+            files[page.file] = render_page(env, page)
+            if progress and (number % 200 == 0 or number == len(result.pages)):
+                progress(number, len(result.pages))
+        result.rendered = len(files)
+        write_tree(config.output_dir, files, static_files(config))
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,134 @@
+"""Command line: build (default), serve, check, new. Exit 0 built, 1 content errors, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .builder import build
+from .config import load_config
+from .diagnostics import Diagnostics
+
+COMMANDS = ("build", "serve", "check", "new")
+BUG_REPORT = ("This is a bug in site_builder, not a problem in your content. Please report it with the "
+              "traceback above and, if you can, the file being built.")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                        help="the content folder (default: content)")
+    parser.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+                        help="where the site is written (default: output)")
+    parser.add_argument("--templates", type=Path, metavar="DIR",
+                        help="templates that override the built-in ones (default: templates/ beside the content)")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="where the site will be served, e.g. https://owner.github.io/repo/ (overrides site.yaml)")
+    parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py", description="Build a story-dossier website from a folder of articles.",
+        epilog="With no command, builds the site (the same as 'build').")
+    parser.add_argument("--version", action="version", version=f"site_builder {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _common(sub.add_parser("build", help="build content/ into output/",
+                           description="Build the content folder into the output folder. The previous "
+                                       "output is replaced only when the build succeeds."))
+    serve = sub.add_parser("serve", help="build, serve on 127.0.0.1:8000 and rebuild on change",
+                           description="Build, then serve the site and reload the browser on every change.")
+    _common(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    _common(sub.add_parser("check", help="validate the content and print every problem; write nothing",
+                           description="Validate everything without writing; exit 1 if there are errors."))
+    new = sub.add_parser("new", help="start a new article, person, organisation or story file",
+                         description="Write a new content file with its front matter filled in. "
+                                     "Never overwrites an existing file.")
+    new.add_argument("kind", choices=("article", "person", "organisation", "story"))
+    new.add_argument("name", help="the title of an article or story, or the name of a person or organisation")
+    new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                     help="the content folder (default: content)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "build")
+    args = make_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("interrupted; output/ is unchanged", file=sys.stderr)
+        return 130
+    except Exception:
+        traceback.print_exc()
+        print(BUG_REPORT, file=sys.stderr)
+        return 3
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "new":
+        return _new(args)
+    if not args.content.is_dir():
+        print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
+        return 2
+    diags = Diagnostics()
+    config = load_config(args.content, diags, base_url=args.base_url, templates=args.templates,
+                         output_dir=args.output, drafts=args.drafts, strict=args.strict)
+    if diags.failed(args.strict):
+        return _report(diags, args.strict)
+    if args.command == "serve":
+        from .serve import serve
+        return serve(config, host=args.host, port=args.port, quiet=args.quiet)
+    progress = _progress_printer() if not args.quiet and sys.stderr.isatty() else None
+    result = build(config, write=args.command == "build", progress=progress)
+    result.diags.items[:0] = diags.items
+    status = _report(result.diags, args.strict)
+    if status == 0 and not args.quiet:
+        verb = "checked" if args.command == "check" else f"built into {args.output}/:"
+        print(f"{verb} {result.summary()}")
+    return status
+
+
+def _report(diags: Diagnostics, strict: bool) -> int:
+    for problem in diags.sorted():
+        print(problem, file=sys.stderr)
+    if diags.failed(strict):
+        errors, warnings = len(diags.errors), len(diags.warnings)
+        why = f"{errors} error{'s' * (errors != 1)}" if errors else f"{warnings} warning(s) with --strict"
+        print(f"failed: {why}; nothing was written", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _progress_printer():
+    """Shows 'rendering N/M pages' on a terminal once a build has taken over a second."""
+    import time
+    started = time.perf_counter()
+
+    def show(done: int, total: int) -> None:
+        if time.perf_counter() - started > 1.0:
+            end = "\n" if done >= total else ""
+            print(f"\rrendering {done}/{total} pages", end=end, file=sys.stderr, flush=True)
+    return show
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import new_file
+    try:
+        path = new_file(args.content, args.kind, args.name)
+    except FileExistsError as err:
+        print(f"{err.filename}: already exists; nothing was written", file=sys.stderr)
+        return 1
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0

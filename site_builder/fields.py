@@ -1,0 +1,131 @@
+"""Typed reading of front-matter values, each problem a diagnostic at the value's line."""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+from typing import Any
+from urllib.parse import urlsplit
+
+from .dates import DateError, DateSpan, parse_span
+from .diagnostics import Diagnostics, SourcePos
+from .frontmatter import Document
+
+TRUE_WORDS = {"true", "yes", "on"}
+FALSE_WORDS = {"false", "no", "off"}
+
+
+def describe(value: Any) -> str:
+    """'a list', 'a mapping', 'nothing' or 'text': what the writer gave."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing" if value is None else "text"
+
+
+def dotted(path: tuple) -> str:
+    """('events', 0, 'date') -> 'events[1].date' (1-based, as a writer counts)."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class Reader:
+    """Reads one document's values; every problem becomes a diagnostic, never an exception."""
+
+    def __init__(self, doc: Document, src: SourcePos, diags: Diagnostics):
+        self.doc, self.src, self.diags = doc, src, diags
+
+    def pos(self, *path) -> SourcePos:
+        return self.src.at(self.doc.line(*path))
+
+    def error(self, path: tuple, message: str) -> None:
+        self.diags.error(self.pos(*path), f"{dotted(path)}: {message}")
+
+    def get(self, path: tuple) -> Any:
+        value = self.doc.data
+        for part in path:
+            if isinstance(value, dict) and isinstance(part, str):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value
+
+    def text(self, path: tuple, required: bool = False, hint: str = "") -> str | None:
+        """A single line or paragraph of text; None when absent."""
+        value = self.get(path)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                what = "is required" if value is None else "is empty"
+                self.error(path, f"{what}{'; ' + hint if hint else ''}")
+            return None
+        if not isinstance(value, str):
+            self.error(path, f"expected text, found {describe(value)}")
+            return None
+        return value.strip()
+
+    def flag(self, path: tuple) -> bool:
+        value = self.get(path)
+        if value is None:
+            return False
+        word = value.lower() if isinstance(value, str) else ""
+        if word not in TRUE_WORDS | FALSE_WORDS:
+            self.error(path, f'"{value}" is not true or false')
+            return False
+        return word in TRUE_WORDS
+
+    def items(self, path: tuple) -> list[tuple[tuple, Any]]:
+        """(path, value) of each entry of a list; a single value counts as a list of one."""
+        value = self.get(path)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return [(path + (i,), item) for i, item in enumerate(value) if item is not None]
+        if isinstance(value, dict):
+            self.error(path, "expected a list (lines starting with '- '), found a mapping")
+            return []
+        return [(path, value)]
+
+    def texts(self, path: tuple) -> list[tuple[tuple, str]]:
+        result = []
+        for item_path, item in self.items(path):
+            if isinstance(item, str) and item.strip():
+                result.append((item_path, item.strip()))
+            elif isinstance(item, str):
+                continue
+            else:
+                self.error(item_path, f"expected text, found {describe(item)}")
+        return result
+
+    def url(self, path: tuple, value: str) -> str | None:
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            self.error(path, f'"{value}" is not an http or https URL; write it in full, '
+                             "such as https://example.com/page")
+            return None
+        return value
+
+    def urls(self, path: tuple) -> tuple[str, ...]:
+        return tuple(u for p, v in self.texts(path) if (u := self.url(p, v)))
+
+    def date(self, path: tuple) -> DateSpan | None:
+        value = self.text(path)
+        if value is None:
+            return None
+        try:
+            return parse_span(value)
+        except DateError as err:
+            self.error(path, str(err))
+            return None
+
+    def check_keys(self, path: tuple, mapping: dict, known: tuple[str, ...]) -> None:
+        """A warning for every key that is not known, with the nearest known one."""
+        for key in mapping:
+            if key in known:
+                continue
+            near = get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f'did you mean "{near[0]}"?' if near else f"known keys: {', '.join(known)}"
+            self.diags.warning(self.pos(*path, key), f"{dotted(path + (key,))}: unknown key; {hint}")

@@ -1,0 +1,353 @@
+"""Resolves names, slugs and aliases to entities and builds the read-only Site."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .config import SiteConfig
+from .diagnostics import Diagnostics, SourcePos
+from .load import Content
+from .model import FOLDERS, KINDS, ORGANISATION, PERSON, Article, Body, Event, Note, Ref, Role, StoryNote
+from .slugs import is_slug, match_key, slugify, unslug
+
+Key = tuple[str, str]  # (kind, slug)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    kind: str
+    slug: str
+    name: str
+    aliases: tuple[str, ...]
+    note: Note | None
+
+    @property
+    def key(self) -> Key:
+        return (self.kind, self.slug)
+
+    @property
+    def url(self) -> str:
+        return f"/{FOLDERS[self.kind]}/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An article that names an entity, with the role that article gives it."""
+
+    article: Article
+    role: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    event: Event
+    article: Article
+    entities: tuple[Key, ...]
+
+    def sort_key(self) -> tuple:
+        return (self.event.date.sort_key(), self.article.published, self.article.path, self.event.order)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRole:
+    person: Key
+    role: Role
+    organisation: Key | None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    slug: str
+    title: str
+    summary: str
+    note: StoryNote | None
+    articles: tuple[Article, ...]  # oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    slug: str
+    name: str
+    articles: tuple[Article, ...]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything pages are made from; built once, then only read."""
+
+    config: SiteConfig
+    articles: tuple[Article, ...]  # published, newest first
+    entities: dict[Key, Entity]
+    named: dict[str, tuple[tuple[Key, str | None], ...]]  # article path -> entities with roles
+    mentions: dict[Key, tuple[Mention, ...]]  # newest first
+    timeline: tuple[TimelineEntry, ...]
+    timelines: dict[Key, tuple[TimelineEntry, ...]]
+    connections: dict[Key, tuple[tuple[Key, int], ...]]
+    roles: dict[Key, tuple[HeldRole, ...]]  # person -> roles held
+    members: dict[Key, tuple[HeldRole, ...]]  # organisation -> roles held in it
+    parents: dict[Key, Key]
+    children: dict[Key, tuple[Key, ...]]
+    stories: dict[str, Story]
+    tags: dict[str, Tag]
+    links: dict[str, tuple[Key | None, ...]]  # body source path -> resolved wikilinks
+
+
+class _Registry:
+    """Names, aliases and slugs of every entity, per kind; creates entities on first use."""
+
+    def __init__(self, diags: Diagnostics):
+        self.diags = diags
+        self.by_name: dict[str, dict[str, tuple[str, SourcePos]]] = {k: {} for k in KINDS}
+        self.slugs: dict[str, dict[str, SourcePos]] = {k: {} for k in KINDS}
+        self.notes: dict[Key, Note] = {}
+        self.spellings: dict[Key, Counter] = defaultdict(Counter)
+        self.first_seen: dict[tuple[Key, str], int] = {}
+
+    def add_note(self, note: Note) -> None:
+        self.notes[(note.kind, note.slug)] = note
+        self.slugs[note.kind][note.slug] = note.src
+
+    def claim_names(self, note: Note) -> None:
+        names = self.by_name[note.kind]
+        for text, pos in ((note.name, note.name_src), *note.aliases):
+            owner = names.get(match_key(text))
+            if owner and owner[0] != note.slug:
+                self.diags.error(pos, f'name "{text}" is also claimed by {_where(owner[1])}; keep it in one file')
+                self.diags.error(owner[1], f'name "{text}" is also claimed by {_where(pos)}; keep it in one file')
+                continue
+            names.setdefault(match_key(text), (note.slug, pos))
+            other = slugify(text)
+            if other != note.slug and other in self.slugs[note.kind] and not owner:
+                self.diags.error(pos, f'name "{text}" is also the slug of {_where(self.slugs[note.kind][other])}; '
+                                      "remove it here or rename that file")
+
+    def find(self, kind: str, text: str, pos: SourcePos) -> str | None:
+        """The slug text refers to, or None; an ambiguous reference is an error."""
+        by_name = self.by_name[kind].get(match_key(text))
+        slug = slugify(text)
+        by_slug = slug if slug in self.slugs[kind] else None
+        if by_name and by_slug and by_name[0] != by_slug:
+            self.diags.error(pos, f'"{text}" could mean the {kind} named at {_where(by_name[1])} or the one '
+                                  f"at {_where(self.slugs[kind][by_slug])} (slug {by_slug}); write the slug "
+                                  "of the one you mean")
+            return None
+        return by_name[0] if by_name else by_slug
+
+    def resolve(self, ref: Ref, order: int) -> str | None:
+        """The slug of ref's entity, created when nothing matches."""
+        slug = self.find(ref.kind, ref.text, ref.src)
+        if slug is None:
+            slug = slugify(ref.text)
+            if not slug:
+                self.diags.error(ref.src, f'"{ref.text}" has no letters or digits to make a page address from; '
+                                          "write the name in Latin letters")
+                return None
+            if slug in self.slugs[ref.kind]:  # reported as ambiguous by find
+                return None
+            self.slugs[ref.kind][slug] = ref.src
+            self.by_name[ref.kind][match_key(ref.text)] = (slug, ref.src)
+        if ref.counts_as_spelling:
+            key = (ref.kind, slug)
+            self.spellings[key][ref.text] += 1
+            self.first_seen.setdefault((key, ref.text), order)
+        return slug
+
+    def entities(self) -> dict[Key, Entity]:
+        result = {}
+        for kind in KINDS:
+            for slug in sorted(self.slugs[kind]):
+                note = self.notes.get((kind, slug))
+                if note:
+                    result[(kind, slug)] = Entity(kind, slug, note.name, tuple(a for a, _ in note.aliases), note)
+                else:
+                    result[(kind, slug)] = Entity(kind, slug, self._spelling((kind, slug)), (), None)
+        return result
+
+    def _spelling(self, key: Key) -> str:
+        counts = self.spellings.get(key)
+        names = [t for t in counts or () if not is_slug(t)]
+        if not names:
+            return unslug(key[1])
+        return min(names, key=lambda t: (-counts[t], self.first_seen[(key, t)], t))
+
+
+def _where(pos: SourcePos) -> str:
+    return f"{pos.path}:{pos.line}"
+
+
+def build_site(config: SiteConfig, content: Content, diags: Diagnostics) -> Site:
+    """Resolve every reference of the published content and gather what pages show."""
+    articles = sorted((a for a in content.articles if config.drafts or not a.draft),
+                      key=lambda a: (a.published, a.path))
+    _check_article_urls(articles, diags)
+    registry = _Registry(diags)
+    for note in content.notes:
+        registry.add_note(note)
+    for note in content.notes:
+        registry.claim_names(note)
+    named, event_keys = _resolve_articles(articles, registry)
+    roles, members, parents, children = _resolve_notes(content.notes, registry, diags)
+    entities = registry.entities()
+    links = _resolve_wikilinks(articles, content, registry, diags, named)
+    timeline = _timeline(articles, event_keys)
+    newest = tuple(reversed(articles))
+    return Site(
+        config=config, articles=newest, entities=entities, named=named,
+        mentions=_mentions(newest, named), timeline=timeline, timelines=_per_entity(timeline),
+        connections=_connections(articles, named, entities), roles=roles, members=members,
+        parents=parents, children=children, stories=_stories(articles, content.stories, diags),
+        tags=_tags(articles), links=links)
+
+
+def _check_article_urls(articles: list[Article], diags: Diagnostics) -> None:
+    seen: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: a.path):
+        other = seen.setdefault(article.slug, article)
+        if other is not article:
+            url = f"/articles/{article.slug}/"
+            diags.error(article.src, f"{url} is also the page of {other.src.path}; rename one of the files")
+            diags.error(other.src, f"{url} is also the page of {article.src.path}; rename one of the files")
+
+
+def _resolve_articles(articles, registry):
+    named: dict[str, list[tuple[Key, str | None]]] = {}
+    event_keys: dict[tuple[str, int], tuple[Key, ...]] = {}
+    for order, article in enumerate(articles):
+        listed: dict[Key, str | None] = {}
+        for ref in article.people + article.organisations:
+            slug = registry.resolve(ref, order)
+            if slug and ((ref.kind, slug) not in listed or listed[(ref.kind, slug)] is None):
+                listed[(ref.kind, slug)] = ref.role
+        for event in article.events:
+            keys = []
+            for ref in event.people + event.organisations:
+                slug = registry.resolve(ref, order)
+                if slug and (ref.kind, slug) not in keys:
+                    keys.append((ref.kind, slug))
+                    listed.setdefault((ref.kind, slug), None)
+            event_keys[(article.path, event.order)] = tuple(keys)
+        named[article.path] = list(listed.items())
+    return named, event_keys
+
+
+def _resolve_notes(notes, registry, diags):
+    roles: dict[Key, list[HeldRole]] = defaultdict(list)
+    members: dict[Key, list[HeldRole]] = defaultdict(list)
+    parents: dict[Key, Key] = {}
+    children: dict[Key, list[Key]] = defaultdict(list)
+    for note in notes:
+        key = (note.kind, note.slug)
+        for role in note.roles:
+            org = registry.resolve(role.organisation, 0) if role.organisation else None
+            held = HeldRole(key, role, (ORGANISATION, org) if org else None)
+            roles[key].append(held)
+            if org and note.kind == PERSON:
+                members[(ORGANISATION, org)].append(held)
+        if note.parent and (parent := registry.resolve(note.parent, 0)):
+            if parent == note.slug:
+                diags.error(note.parent.src, "parent: an organisation cannot be its own parent")
+                continue
+            parents[key] = (ORGANISATION, parent)
+            children[(ORGANISATION, parent)].append(key)
+    return ({k: tuple(v) for k, v in roles.items()}, {k: tuple(v) for k, v in members.items()},
+            parents, {k: tuple(v) for k, v in children.items()})
+
+
+def _resolve_wikilinks(articles, content, registry, diags, named) -> dict[str, tuple[Key | None, ...]]:
+    bodies: list[tuple[Body, str | None]] = [(a.body, a.path) for a in articles]
+    bodies += [(n.body, None) for n in content.notes] + [(s.body, None) for s in content.stories]
+    links = {}
+    for body, article_path in bodies:
+        found = []
+        for link in body.wikilinks:
+            pos = body.src.at(body.src.line + link.line)
+            key = _resolve_wikilink(link, pos, registry, diags)
+            found.append(key)
+            if key and article_path is not None and all(k != key for k, _ in named[article_path]):
+                named[article_path].append((key, None))
+        links[body.src.path] = tuple(found)
+    for path, entries in named.items():
+        named[path] = tuple(entries)
+    return links
+
+
+def _resolve_wikilink(link, pos: SourcePos, registry: _Registry, diags: Diagnostics) -> Key | None:
+    kinds = (link.kind,) if link.kind else KINDS
+    hits = [(kind, slug) for kind in kinds if (slug := registry.find(kind, link.target, pos))]
+    if len(hits) > 1:
+        diags.error(pos, f'[[{link.target}]] matches both a person and an organisation; write '
+                         f'[[person:{link.target}]] or [[organisation:{link.target}]]')
+        return None
+    if not hits:
+        diags.warning(pos, f'[[{link.target}]] matches no {link.kind or "person or organisation"}; it is shown '
+                           "as plain text (check the spelling, or name them in people: or organisations:)")
+        return None
+    return hits[0]
+
+
+def _timeline(articles, event_keys) -> tuple[TimelineEntry, ...]:
+    entries = [TimelineEntry(e, a, event_keys[(a.path, e.order)]) for a in articles for e in a.events]
+    return tuple(sorted(entries, key=TimelineEntry.sort_key))
+
+
+def _per_entity(timeline) -> dict[Key, tuple[TimelineEntry, ...]]:
+    result: dict[Key, list[TimelineEntry]] = defaultdict(list)
+    for entry in timeline:
+        for key in entry.entities:
+            result[key].append(entry)
+    return {k: tuple(v) for k, v in result.items()}
+
+
+def _mentions(newest, named) -> dict[Key, tuple[Mention, ...]]:
+    result: dict[Key, list[Mention]] = defaultdict(list)
+    for article in newest:
+        for key, role in named[article.path]:
+            result[key].append(Mention(article, role))
+    return {k: tuple(v) for k, v in result.items()}
+
+
+def _connections(articles, named, entities) -> dict[Key, tuple[tuple[Key, int], ...]]:
+    counts: dict[Key, Counter] = defaultdict(Counter)
+    for article in articles:
+        keys = [k for k, _ in named[article.path]]
+        for key in keys:
+            counts[key].update(k for k in keys if k != key)
+
+    def rank(item):
+        key, count = item
+        return (-count, entities[key].name.casefold(), key)
+    return {k: tuple(sorted(c.items(), key=rank)) for k, c in counts.items()}
+
+
+def _stories(articles, notes, diags) -> dict[str, Story]:
+    by_slug = {n.slug: n for n in notes}
+    members: dict[str, list[Article]] = defaultdict(list)
+    first_ref: dict[str, Ref] = {}
+    for article in articles:
+        for ref in article.stories:
+            if article not in members[ref.text]:
+                members[ref.text].append(article)
+            first_ref.setdefault(ref.text, ref)
+    result = {}
+    for slug in sorted(set(by_slug) | set(members)):
+        note = by_slug.get(slug)
+        if note is None:
+            diags.warning(first_ref[slug].src, f'story "{slug}" has no file stories/{slug}.md; its page is '
+                                               "titled from its slug (python build.py new story \"Title\")")
+        result[slug] = Story(slug, note.title if note else unslug(slug), note.summary if note else "",
+                             note, tuple(members[slug]))
+    return result
+
+
+def _tags(articles) -> dict[str, Tag]:
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    tagged: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for tag in article.tags:
+            slug = slugify(tag)
+            spellings[slug][tag] += 1
+            if article not in tagged[slug]:
+                tagged[slug].append(article)
+    return {slug: Tag(slug, spellings[slug].most_common(1)[0][0], tuple(reversed(tagged[slug])))
+            for slug in sorted(tagged)}

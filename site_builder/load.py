@@ -1,0 +1,210 @@
+"""content/ -> records and diagnostics. Never renders pages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import frontmatter, markdown
+from .config import SiteConfig
+from .dates import DateError, parse_published
+from .diagnostics import Diagnostics, SourcePos
+from .fields import Reader, describe
+from .model import FOLDERS, ORGANISATION, PERSON, Article, Body, Event, Note, Ref, Role, StoryNote
+from .slugs import SLUG_RULE, is_slug, slugify
+
+ARTICLE_KEYS = ("title", "date", "source", "source_url", "author", "summary", "story", "stories",
+                "draft", "tags", "people", "organisations", "events", "links")
+EVENT_KEYS = ("date", "text", "people", "organisations")
+REF_KEYS = ("name", "role")
+PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links")
+ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", "dissolved", "links")
+ROLE_KEYS = ("title", "organisation", "from", "to")
+STORY_KEYS = ("title", "summary")
+DATE_PREFIX_RE = re.compile(r"\d{4}-\d{2}-\d{2}-")
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    articles: tuple[Article, ...]
+    notes: tuple[Note, ...]
+    stories: tuple[StoryNote, ...]
+
+
+def load_content(config: SiteConfig, diags: Diagnostics) -> Content:
+    """Every content file, read and checked; problems go to diags."""
+    root = config.content_dir
+    articles = [a for rel in _md_files(root, "articles", recursive=True)
+                if (a := _load(config, rel, diags, _read_article))]
+    notes = [n for kind in (PERSON, ORGANISATION) for rel in _md_files(root, FOLDERS[kind])
+             if (n := _load(config, rel, diags, _read_note, kind))]
+    stories = [s for rel in _md_files(root, "stories") if (s := _load(config, rel, diags, _read_story))]
+    return Content(tuple(articles), tuple(notes), tuple(stories))
+
+
+def _md_files(root: Path, folder: str, recursive: bool = False) -> list[str]:
+    base = root / folder
+    if not base.is_dir():
+        return []
+    found = base.rglob("*.md") if recursive else base.glob("*.md")
+    rels = [p.relative_to(root).as_posix() for p in found if p.is_file()]
+    return sorted(r for r in rels if not any(part.startswith(".") for part in r.split("/")))
+
+
+def _load(config: SiteConfig, rel: str, diags: Diagnostics, reader, *args):
+    src = SourcePos(config.display_path(rel), 1)
+    try:
+        doc = frontmatter.parse((config.content_dir / rel).read_bytes())
+    except frontmatter.FrontMatterError as err:
+        diags.error(src.at(err.line), err.message)
+        return None
+    except OSError as err:
+        diags.error(src, f"cannot read the file: {err.strerror}")
+        return None
+    if not isinstance(doc.data, dict):
+        diags.error(src.at(2), f"the front matter must be a mapping of keys such as 'title: ...', "
+                               f"found {describe(doc.data)}")
+        return None
+    return reader(config, rel, Reader(doc, src, diags), *args)
+
+
+def _file_slug(rel: str, r: Reader, strip_date: bool = False) -> str | None:
+    stem = rel.rsplit("/", 1)[-1][:-3]
+    slug = DATE_PREFIX_RE.sub("", stem, count=1) if strip_date else stem
+    if not is_slug(slug):
+        better = slugify(slug) or "a-name"
+        r.diags.error(r.src, f'file name: "{stem}.md" is not a valid slug ({SLUG_RULE}); '
+                             f'rename it, for example to "{better}.md"')
+        return None
+    return slug
+
+
+def _body(config: SiteConfig, r: Reader) -> Body:
+    rendered = markdown.render(r.doc.body, config.allow_html)
+    return Body(rendered.html, rendered.wikilinks, r.src.at(r.doc.body_line), rendered.first_paragraph)
+
+
+def _refs(r: Reader, path: tuple, kind: str) -> tuple[Ref, ...]:
+    refs = []
+    for item_path, item in r.items(path):
+        if isinstance(item, dict):
+            r.check_keys(item_path, item, REF_KEYS)
+            name = r.text(item_path + ("name",), required=True, hint="write the person's or organisation's name")
+            role = r.text(item_path + ("role",))
+            if name:
+                refs.append(Ref(kind, name, r.pos(*item_path, "name"), role))
+        elif isinstance(item, str):
+            if item.strip():
+                refs.append(Ref(kind, item.strip(), r.pos(*item_path)))
+        else:
+            r.error(item_path, f"expected a name or a mapping with name: and role:, found {describe(item)}")
+    return tuple(refs)
+
+
+def _read_article(config: SiteConfig, rel: str, r: Reader) -> Article | None:
+    data = r.doc.data
+    r.check_keys((), data, ARTICLE_KEYS)
+    slug = _file_slug(rel, r, strip_date=True)
+    title = r.text(("title",), required=True, hint="add a line such as 'title: What happened'")
+    published = None
+    date_text = r.text(("date",), required=True, hint="add a line such as 'date: 2020-11-21'")
+    if date_text:
+        try:
+            published = parse_published(date_text)
+        except DateError as err:
+            r.error(("date",), str(err))
+    source_url = r.text(("source_url",))
+    stories = tuple(Ref("story", text, r.pos(*p)) for key in ("story", "stories")
+                    for p, text in r.texts((key,)) if _story_slug_ok(r, p, text))
+    events = tuple(e for i, (p, item) in enumerate(r.items(("events",)))
+                   if (e := _read_event(r, p, item, i)))
+    body = _body(config, r)
+    article = Article(
+        path=rel, slug=slug or "", title=title or "", published=published,
+        source=r.text(("source",)), source_url=source_url and r.url(("source_url",), source_url),
+        author=r.text(("author",)), summary=r.text(("summary",)) or body.first_paragraph,
+        stories=stories, draft=r.flag(("draft",)), tags=_tags(r),
+        people=_refs(r, ("people",), PERSON), organisations=_refs(r, ("organisations",), ORGANISATION),
+        events=events, links=r.urls(("links",)), body=body, src=r.src)
+    return article if slug and title and published else None
+
+
+def _tags(r: Reader) -> tuple[str, ...]:
+    tags = []
+    for path, text in r.texts(("tags",)):
+        if slugify(text):
+            tags.append(text)
+        else:
+            r.error(path, f'"{text}" has no letters or digits to make a page address from')
+    return tuple(tags)
+
+
+def _story_slug_ok(r: Reader, path: tuple, text: str) -> bool:
+    if is_slug(text):
+        return True
+    better = slugify(text) or "a-story"
+    r.error(path, f'"{text}" is not a story slug ({SLUG_RULE}); write "{better}" '
+                  f"and keep the title in stories/{better}.md")
+    return False
+
+
+def _read_event(r: Reader, path: tuple, item, order: int) -> Event | None:
+    if not isinstance(item, dict):
+        r.error(path, f"expected a mapping with date: and text:, found {describe(item)}")
+        return None
+    r.check_keys(path, item, EVENT_KEYS)
+    if r.get(path + ("date",)) is None:
+        r.error(path + ("date",), "is required; add 'date: YYYY-MM-DD' to the event")
+    date = r.date(path + ("date",))
+    text = r.text(path + ("text",), required=True, hint="say in a sentence what happened")
+    people = _refs(r, path + ("people",), PERSON)
+    organisations = _refs(r, path + ("organisations",), ORGANISATION)
+    if date is None or text is None:
+        return None
+    return Event(date, text, people, organisations, r.pos(*path), order)
+
+
+def _read_note(config: SiteConfig, rel: str, r: Reader, kind: str) -> Note | None:
+    data = r.doc.data
+    r.check_keys((), data, PERSON_KEYS if kind == PERSON else ORGANISATION_KEYS)
+    slug = _file_slug(rel, r)
+    name = r.text(("name",), required=True, hint="add a line such as 'name: Full Name'")
+    aliases = tuple((text, r.pos(*p)) for p, text in r.texts(("aliases",)))
+    date_keys = ("born", "died") if kind == PERSON else ("founded", "dissolved")
+    dates = tuple((key, d) for key in date_keys if (d := r.date((key,))))
+    fact_keys = ("nationality",) if kind == PERSON else ("kind", "country")
+    facts = tuple((key, v) for key in fact_keys if (v := r.text((key,))))
+    roles = tuple(role for p, item in r.items(("roles",)) if (role := _read_role(r, p, item)))
+    parent = None
+    if kind == ORGANISATION and (parent_text := r.text(("parent",))):
+        parent = Ref(ORGANISATION, parent_text, r.pos("parent"), counts_as_spelling=False)
+    links = r.urls(("links",))
+    body = _body(config, r)
+    if not (slug and name):
+        return None
+    return Note(kind, slug, name, aliases, facts, dates, roles, parent, links, body, r.src, r.pos("name"))
+
+
+def _read_role(r: Reader, path: tuple, item) -> Role | None:
+    if not isinstance(item, dict):
+        r.error(path, f"expected a mapping with title:, organisation:, from: and to:, found {describe(item)}")
+        return None
+    r.check_keys(path, item, ROLE_KEYS)
+    title = r.text(path + ("title",), required=True, hint="name the position, such as 'title: Minister'")
+    org_text = r.text(path + ("organisation",))
+    org = Ref(ORGANISATION, org_text, r.pos(*path, "organisation"), counts_as_spelling=False) if org_text else None
+    start, end = r.date(path + ("from",)), r.date(path + ("to",))
+    if start and end and end.sort_key() < start.sort_key():
+        r.error(path + ("to",), "the role ends before it starts")
+    return Role(title, org, start, end, r.pos(*path)) if title else None
+
+
+def _read_story(config: SiteConfig, rel: str, r: Reader) -> StoryNote | None:
+    r.check_keys((), r.doc.data, STORY_KEYS)
+    slug = _file_slug(rel, r)
+    title = r.text(("title",), required=True, hint="add a line such as 'title: The case'")
+    body = _body(config, r)
+    if not (slug and title):
+        return None
+    return StoryNote(slug, title, r.text(("summary",)) or body.first_paragraph, body, r.src)

@@ -1,0 +1,102 @@
+"""The records content is loaded into: frozen, tuples not lists, each with its source position."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .dates import DateSpan
+from .diagnostics import SourcePos
+from .markdown import WikiLink
+
+PERSON, ORGANISATION = "person", "organisation"
+KINDS = (PERSON, ORGANISATION)
+FOLDERS = {PERSON: "people", ORGANISATION: "organisations"}
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to a person or organisation as written: a name, slug or alias."""
+
+    kind: str
+    text: str
+    src: SourcePos
+    role: str | None = None
+    counts_as_spelling: bool = True  # False for references from notes files
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    date: DateSpan
+    text: str
+    people: tuple[Ref, ...]
+    organisations: tuple[Ref, ...]
+    src: SourcePos
+    order: int  # position in its article
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A rendered Markdown body: HTML with wikilink placeholders, and the wikilinks."""
+
+    html: str
+    wikilinks: tuple[WikiLink, ...]
+    src: SourcePos  # the body's first line
+    first_paragraph: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    path: str  # relative to the content folder, with '/' separators
+    slug: str
+    title: str
+    published: dt.datetime
+    source: str | None
+    source_url: str | None
+    author: str | None
+    summary: str
+    stories: tuple[Ref, ...]  # kind "story"
+    draft: bool
+    tags: tuple[str, ...]
+    people: tuple[Ref, ...]
+    organisations: tuple[Ref, ...]
+    events: tuple[Event, ...]
+    links: tuple[str, ...]
+    body: Body
+    src: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    title: str
+    organisation: Ref | None
+    start: DateSpan | None
+    end: DateSpan | None
+    src: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A person's or organisation's notes file."""
+
+    kind: str
+    slug: str
+    name: str
+    aliases: tuple[tuple[str, SourcePos], ...]
+    facts: tuple[tuple[str, str], ...]  # (label, text): nationality, kind, country
+    dates: tuple[tuple[str, DateSpan], ...]  # (field, date): born, died, founded, dissolved
+    roles: tuple[Role, ...]
+    parent: Ref | None
+    links: tuple[str, ...]
+    body: Body
+    src: SourcePos
+    name_src: SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class StoryNote:
+    slug: str
+    title: str
+    summary: str
+    body: Body
+    src: SourcePos

@@ -1,0 +1,52 @@
+"""Writes a whole build beside output/ and swaps it in only when it is complete."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def safe_join(root: Path, rel: str) -> Path:
+    """root/rel, refusing any path that would leave root."""
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise ValueError(f"refusing to write outside the output folder: {rel}")
+    return target
+
+
+def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
+    """Replace output/ with exactly these files; on any failure output/ is left as it was."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site must be readable
+    try:
+        for rel, data in files.items():
+            target = safe_join(staging, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for rel, source in copies.items():
+            target = safe_join(staging, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if not output.exists():
+        os.replace(staging, output)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    os.replace(output, old / "tree")
+    try:
+        os.replace(staging, output)
+    except BaseException:
+        os.replace(old / "tree", output)
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)

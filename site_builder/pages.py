@@ -1,0 +1,262 @@
+"""plan(site) -> every page of the site as url, template and plain-data context."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from itertools import groupby
+
+from . import markdown
+from .dates import DAY, MONTH, display_day
+from .index import Entity, Key, Site, TimelineEntry
+from .model import FOLDERS, ORGANISATION, PERSON, Article, Body
+from .slugs import match_key, slugify
+
+RECENT = 10
+PRECISION = {DAY: "day", MONTH: "month"}
+DATE_LABELS = {"born": "Born", "died": "Died", "founded": "Founded", "dissolved": "Dissolved"}
+FACT_LABELS = {"nationality": "Nationality", "kind": "Kind", "country": "Country"}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    url: str
+    template: str
+    context: dict
+    fingerprint: str
+
+    @property
+    def file(self) -> str:
+        """Where the page is written, relative to output/."""
+        path = self.url.lstrip("/")
+        return path + "index.html" if path.endswith("/") or not path else path
+
+
+def make_page(url: str, template: str, context: dict, template_hash: str = "") -> Page:
+    """A page whose fingerprint covers its template set and everything it shows."""
+    digest = hashlib.sha256(json.dumps([template, template_hash, context], sort_keys=True,
+                                       ensure_ascii=False, default=str).encode()).hexdigest()
+    return Page(url, template, context, digest)
+
+
+def plan(site: Site, template_hash: str = "") -> list[Page]:
+    """Every page of the site, in a stable order."""
+    view = _View(site)
+    specs = [("/", "home.html", view.home())]
+    specs += [(f"/articles/{a.slug}/", "article.html", view.article(a)) for a in site.articles]
+    for entity in site.entities.values():
+        specs.append((entity.url, "dossier.html", view.dossier(entity)))
+        specs.append((entity.url.rstrip("/") + ".json", "json", {"data": view.dossier_json(entity)}))
+    specs += [(f"/stories/{s}/", "story.html", view.story(s)) for s in site.stories]
+    specs += [(f"/tags/{t}/", "tag.html", view.tag(t)) for t in site.tags]
+    specs += [
+        ("/people/", "entities.html", view.entity_index(PERSON)),
+        ("/organisations/", "entities.html", view.entity_index(ORGANISATION)),
+        ("/articles/", "articles.html", view.article_index()),
+        ("/stories/", "stories.html", view.story_index()),
+        ("/tags/", "tags.html", view.tag_index()),
+        ("/timeline/", "timeline.html", {"title": "Timeline", "timeline": view.timeline(site.timeline)}),
+        ("/graph.json", "json", {"data": view.graph()}),
+        ("/404.html", "404.html", {"title": "Page not found"}),
+        ("/feed.xml", "feed.xml", view.feed()),
+        ("/robots.txt", "robots.txt", {}),
+    ]
+    html_urls = [url for url, template, _ in specs if template.endswith(".html") and url != "/404.html"]
+    specs.append(("/sitemap.xml", "sitemap.xml", {"urls": html_urls}))
+    settings = site.config.settings()
+    return [make_page(url, template, {**context, "site": settings, "url": url}, template_hash)
+            for url, template, context in specs]
+
+
+class _View:
+    """Turns Site records into the plain data templates receive."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.config = site.config
+        self.events_of: dict[str, list[TimelineEntry]] = {}
+        for entry in site.timeline:
+            self.events_of.setdefault(entry.article.path, []).append(entry)
+
+    def ref(self, key: Key) -> dict:
+        entity = self.site.entities[key]
+        return {"name": entity.name, "url": entity.url, "kind": entity.kind}
+
+    def body(self, body: Body) -> str:
+        keys = self.site.links.get(body.src.path) or (None,) * len(body.wikilinks)
+        links = [markdown.link_html(self.config.url(self.site.entities[k].url) if k else None, link.label,
+                                    "wikilink") for k, link in zip(keys, body.wikilinks, strict=True)]
+        return markdown.fill(body.html, links, self.config.base_path)
+
+    def teaser(self, article: Article) -> dict:
+        return {"title": article.title, "url": f"/articles/{article.slug}/", "summary": article.summary,
+                "date": display_day(article.published), "iso": article.published.date().isoformat(),
+                "source": article.source}
+
+    def entry(self, entry: TimelineEntry) -> dict:
+        span = entry.event.date
+        return {"date": span.display(), "iso": span.iso(), "edtf": span.edtf(),
+                "start": span.start.iso() if span.start else None,
+                "end": span.end.iso() if span.end and span.interval else None,
+                "precision": PRECISION.get(span.precision, "year"), "interval": span.interval,
+                "approx": any(d and d.approx for d in (span.start, span.end)),
+                "uncertain": any(d and d.uncertain for d in (span.start, span.end)),
+                "year": (span.start or span.end).year, "text": entry.event.text,
+                "article": {"title": entry.article.title, "url": f"/articles/{entry.article.slug}/"},
+                "entities": [self.ref(k) for k in entry.entities]}
+
+    def timeline(self, entries) -> list[dict]:
+        return [self.entry(e) for e in entries]
+
+    def named(self, article: Article, kind: str) -> list[dict]:
+        return [{**self.ref(k), "role": role} for k, role in self.site.named[article.path] if k[0] == kind]
+
+    def home(self) -> dict:
+        def most_covered(kind):
+            keys = [k for k in self.site.entities if k[0] == kind and k in self.site.mentions]
+            keys.sort(key=lambda k: (-len(self.site.mentions[k]), self.site.entities[k].name.casefold()))
+            return [{**self.ref(k), "count": len(self.site.mentions[k])} for k in keys[:RECENT]]
+        return {"title": self.config.title, "description": self.config.description,
+                "articles": [self.teaser(a) for a in self.site.articles[:RECENT]],
+                "stories": [self.story_teaser(s) for s in self.site.stories],
+                "people": most_covered(PERSON), "organisations": most_covered(ORGANISATION)}
+
+    def article(self, article: Article) -> dict:
+        timeline = self.events_of.get(article.path, ())
+        return {**self.teaser(article), "source_url": article.source_url, "author": article.author,
+                "datetime": article.published.isoformat(), "body": self.body(article.body),
+                "people": self.named(article, PERSON), "organisations": self.named(article, ORGANISATION),
+                "timeline": self.timeline(timeline), "links": list(article.links),
+                "tags": [{"name": t, "url": f"/tags/{slugify(t)}/"} for t in article.tags],
+                "stories": [self.story_teaser(r.text) for r in article.stories]}
+
+    def dossier(self, entity: Entity) -> dict:
+        key, note = entity.key, entity.note
+        mentions = self.site.mentions.get(key, ())
+        timeline = self.site.timelines.get(key, ())
+        return {
+            "title": entity.name, "kind": entity.kind, "slug": entity.slug, "name": entity.name,
+            "aliases": list(entity.aliases),
+            "facts": [{"label": FACT_LABELS[k], "value": v} for k, v in (note.facts if note else ())],
+            "dates": [{"label": DATE_LABELS[k], "date": d.display(), "iso": d.iso()}
+                      for k, d in (note.dates if note else ())],
+            "roles": [self.role(r.role, r.organisation) for r in self.site.roles.get(key, ())],
+            "notes": self.body(note.body) if note else "",
+            "links": list(note.links) if note else [],
+            "timeline": self.timeline(timeline),
+            "articles": [{**self.teaser(m.article), "role": m.role} for m in mentions],
+            "connections": [{**self.ref(k), "count": n} for k, n in self.site.connections.get(key, ())],
+            "members": [{**self.ref(r.person), **self.role(r.role, None)} for r in self.site.members.get(key, ())],
+            "parent": self.ref(self.site.parents[key]) if key in self.site.parents else None,
+            "children": [self.ref(k) for k in self.site.children.get(key, ())],
+            "counts": {"articles": len(mentions), "events": len(timeline)},
+            "feed": None,
+        }
+
+    def role(self, role, organisation: Key | None) -> dict:
+        return {"title": role.title, "organisation": self.ref(organisation) if organisation else None,
+                "from": role.start.display() if role.start else None,
+                "from_iso": role.start.iso() if role.start else None,
+                "to": role.end.display() if role.end else None,
+                "to_iso": role.end.iso() if role.end else None}
+
+    def dossier_json(self, entity: Entity) -> dict:
+        page = self.dossier(entity)
+        absolute = self.config.absolute_url
+
+        def cite(item):
+            return {"title": item["title"], "url": absolute(item["url"])}
+        return {
+            "kind": entity.kind, "slug": entity.slug, "name": entity.name, "aliases": page["aliases"],
+            "url": absolute(entity.url),
+            **{f["label"].lower(): f["value"] for f in page["facts"]},
+            **{d["label"].lower(): d["iso"] for d in page["dates"]},
+            "roles": [{"title": r["title"], "organisation": r["organisation"] and r["organisation"]["name"],
+                       "from": r["from_iso"], "to": r["to_iso"]} for r in page["roles"]],
+            "members": [{"name": m["name"], "url": absolute(m["url"]), "title": m["title"],
+                         "from": m["from_iso"], "to": m["to_iso"]} for m in page["members"]],
+            "parent": page["parent"] and page["parent"]["name"],
+            "links": page["links"],
+            "timeline": [{"date": e["edtf"], "text": e["text"], "source": cite(e["article"])}
+                         for e in page["timeline"]],
+            "articles": [{**cite(a), "date": a["iso"], "role": a["role"], "source": a["source"]}
+                         for a in page["articles"]],
+            "connections": [{"name": c["name"], "kind": c["kind"], "url": absolute(c["url"]),
+                             "articles": c["count"]} for c in page["connections"]],
+        }
+
+    def story_teaser(self, slug: str) -> dict:
+        story = self.site.stories[slug]
+        return {"title": story.title, "url": f"/stories/{slug}/", "summary": story.summary,
+                "count": len(story.articles)}
+
+    def story(self, slug: str) -> dict:
+        story = self.site.stories[slug]
+        counts: Counter = Counter(k for a in story.articles for k, _ in self.site.named[a.path])
+        involved = sorted(counts, key=lambda k: (-counts[k], self.site.entities[k].name.casefold(), k))
+        paths = {a.path for a in story.articles}
+        entries = [e for e in self.site.timeline if e.article.path in paths]
+        return {"title": story.title, "summary": story.summary,
+                "body": self.body(story.note.body) if story.note else "",
+                "articles": [self.teaser(a) for a in story.articles],
+                "people": [{**self.ref(k), "count": counts[k]} for k in involved if k[0] == PERSON],
+                "organisations": [{**self.ref(k), "count": counts[k]} for k in involved if k[0] == ORGANISATION],
+                "timeline": self.timeline(entries)}
+
+    def tag(self, slug: str) -> dict:
+        tag = self.site.tags[slug]
+        return {"title": tag.name, "articles": [self.teaser(a) for a in tag.articles]}
+
+    def entity_index(self, kind: str) -> dict:
+        entities = sorted((e for e in self.site.entities.values() if e.kind == kind),
+                          key=lambda e: (_sort_name(e.name), e.slug))
+        groups = [{"letter": letter, "entries": [{**self.ref(e.key), "aliases": list(e.aliases),
+                                                  "count": len(self.site.mentions.get(e.key, ()))} for e in group]}
+                  for letter, group in groupby(entities, key=lambda e: _initial(e.name))]
+        return {"title": FOLDERS[kind].capitalize(), "kind": kind, "groups": groups}
+
+    def article_index(self) -> dict:
+        groups = [{"year": year, "articles": [self.teaser(a) for a in group]}
+                  for year, group in groupby(self.site.articles, key=lambda a: a.published.year)]
+        return {"title": "Articles", "groups": groups}
+
+    def story_index(self) -> dict:
+        stories = sorted(self.site.stories, key=lambda s: _sort_name(self.site.stories[s].title))
+        return {"title": "Stories", "stories": [self.story_teaser(s) for s in stories]}
+
+    def tag_index(self) -> dict:
+        tags = sorted(self.site.tags.values(), key=lambda t: (_sort_name(t.name), t.slug))
+        return {"title": "Tags", "tags": [{"name": t.name, "url": f"/tags/{t.slug}/", "count": len(t.articles)}
+                                          for t in tags]}
+
+    def graph(self) -> dict:
+        absolute = self.config.absolute_url
+        nodes = [{"id": f"{FOLDERS[e.kind]}/{e.slug}", "kind": e.kind, "name": e.name, "url": absolute(e.url),
+                  "articles": len(self.site.mentions.get(e.key, ()))} for e in self.site.entities.values()]
+        pairs: dict[tuple[Key, Key], list[str]] = {}
+        for article in reversed(self.site.articles):
+            keys = sorted(k for k, _ in self.site.named[article.path])
+            for i, a in enumerate(keys):
+                for b in keys[i + 1:]:
+                    pairs.setdefault((a, b), []).append(absolute(f"/articles/{article.slug}/"))
+        edges = [{"source": f"{FOLDERS[a[0]]}/{a[1]}", "target": f"{FOLDERS[b[0]]}/{b[1]}",
+                  "weight": len(urls), "articles": urls} for (a, b), urls in sorted(pairs.items())]
+        return {"title": self.config.title, "nodes": nodes, "edges": edges}
+
+    def feed(self) -> dict:
+        articles = self.site.articles[:20]
+        return {"title": self.config.title,
+                "updated": articles[0].published.isoformat() if articles else "1970-01-01T00:00:00+00:00",
+                "entries": [{**self.teaser(a), "updated": a.published.isoformat(), "author": a.author}
+                            for a in articles]}
+
+
+def _sort_name(name: str) -> str:
+    return match_key(name)
+
+
+def _initial(name: str) -> str:
+    first = _sort_name(name)[:1].upper()
+    return first if first.isalpha() else "#"
