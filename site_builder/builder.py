@@ -15,8 +15,9 @@ from .output import write_tree
 from .pages import Page, plan
 from .render import make_environment, render_page, static_files, template_hash
 
-PAGE_KINDS = {"article.html": "articles", "dossier.html": "dossiers", "story.html": "stories",
-              "tag.html": "tags", "json": "data files"}
+PAGE_KINDS = {"article.html": ("article", "articles"), "dossier.html": ("dossier", "dossiers"),
+              "story.html": ("story", "stories"), "tag.html": ("tag", "tags"), "json": ("data file", "data files")}
+OTHER = ("other page", "other pages")
 
 
 @dataclass(slots=True)
@@ -31,8 +32,8 @@ class Build:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        kinds = Counter(PAGE_KINDS.get(p.template, "other pages") for p in self.pages)
-        parts = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+        kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in self.pages)
+        parts = ", ".join(f"{n} {names[n != 1]}" for names, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
         warnings = len(self.diags.warnings)
         return (f"{len(self.pages)} pages ({parts}); {warnings} warning{'s' * (warnings != 1)}; "
                 f"{self.seconds:.2f} s")

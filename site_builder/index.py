@@ -119,8 +119,11 @@ class _Registry:
             names.setdefault(match_key(text), (note.slug, pos))
             other = slugify(text)
             if other != note.slug and other in self.slugs[note.kind] and not owner:
-                self.diags.error(pos, f'name "{text}" is also the slug of {_where(self.slugs[note.kind][other])}; '
+                there = self.slugs[note.kind][other]
+                self.diags.error(pos, f'name "{text}" is also the slug of {_where(there)}; '
                                       "remove it here or rename that file")
+                self.diags.error(there, f'the slug "{other}" is also a name in {_where(pos)}; '
+                                        "rename this file or remove that name")
 
     def find(self, kind: str, text: str, pos: SourcePos) -> str | None:
         """The slug text refers to, or None; an ambiguous reference is an error."""
