@@ -78,6 +78,8 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if err.context_mark and mark.line >= text.count("\n") + (not text.endswith("\n")):
+            mark = err.context_mark  # ran off the end: point at what was left open
         line = mark.line + first_line if mark else first_line
         problem = err.problem or "invalid YAML"
         raise FrontMatterError(line, f"YAML syntax: {problem}; check indentation, colons "

@@ -98,7 +98,7 @@ class _Registry:
 
     def __init__(self, diags: Diagnostics):
         self.diags = diags
-        self.by_name: dict[str, dict[str, tuple[str, SourcePos]]] = {k: {} for k in KINDS}
+        self.by_name: dict[str, dict[str, tuple[str, SourcePos, str]]] = {k: {} for k in KINDS}
         self.slugs: dict[str, dict[str, SourcePos]] = {k: {} for k in KINDS}
         self.notes: dict[Key, Note] = {}
         self.spellings: dict[Key, Counter] = defaultdict(Counter)
@@ -114,9 +114,10 @@ class _Registry:
             owner = names.get(match_key(text))
             if owner and owner[0] != note.slug:
                 self.diags.error(pos, f'name "{text}" is also claimed by {_where(owner[1])}; keep it in one file')
-                self.diags.error(owner[1], f'name "{text}" is also claimed by {_where(pos)}; keep it in one file')
+                self.diags.error(owner[1], f'name "{owner[2]}" is also claimed by {_where(pos)}; '
+                                           "keep it in one file")
                 continue
-            names.setdefault(match_key(text), (note.slug, pos))
+            names.setdefault(match_key(text), (note.slug, pos, text))
             other = slugify(text)
             if other != note.slug and other in self.slugs[note.kind] and not owner:
                 there = self.slugs[note.kind][other]
@@ -149,7 +150,7 @@ class _Registry:
             if slug in self.slugs[ref.kind]:  # reported as ambiguous by find
                 return None
             self.slugs[ref.kind][slug] = ref.src
-            self.by_name[ref.kind][match_key(ref.text)] = (slug, ref.src)
+            self.by_name[ref.kind][match_key(ref.text)] = (slug, ref.src, ref.text)
         if ref.counts_as_spelling:
             key = (ref.kind, slug)
             self.spellings[key][ref.text] += 1
@@ -183,7 +184,7 @@ def build_site(config: SiteConfig, content: Content, diags: Diagnostics) -> Site
     """Resolve every reference of the published content and gather what pages show."""
     articles = sorted((a for a in content.articles if config.drafts or not a.draft),
                       key=lambda a: (a.published, a.path))
-    _check_article_urls(articles, diags)
+    articles = _unique_urls(articles, diags)
     registry = _Registry(diags)
     for note in content.notes:
         registry.add_note(note)
@@ -203,7 +204,8 @@ def build_site(config: SiteConfig, content: Content, diags: Diagnostics) -> Site
         tags=_tags(articles), links=links)
 
 
-def _check_article_urls(articles: list[Article], diags: Diagnostics) -> None:
+def _unique_urls(articles: list[Article], diags: Diagnostics) -> list[Article]:
+    """The articles with one page each; two files on one URL are an error in each file."""
     seen: dict[str, Article] = {}
     for article in sorted(articles, key=lambda a: a.path):
         other = seen.setdefault(article.slug, article)
@@ -211,6 +213,8 @@ def _check_article_urls(articles: list[Article], diags: Diagnostics) -> None:
             url = f"/articles/{article.slug}/"
             diags.error(article.src, f"{url} is also the page of {other.src.path}; rename one of the files")
             diags.error(other.src, f"{url} is also the page of {article.src.path}; rename one of the files")
+    kept = {id(a) for a in seen.values()}
+    return [a for a in articles if id(a) in kept]
 
 
 def _resolve_articles(articles, registry):

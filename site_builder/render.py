@@ -37,6 +37,7 @@ def render_page(env: Environment, page: Page) -> bytes:
     """The bytes of one page."""
     if page.template == "json":
         text = json.dumps(page.context["data"], ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # safe to inline
     else:
         text = env.get_template(page.template).render(page.context)
     return text.encode("utf-8")
