@@ -66,7 +66,7 @@ def test_two_notes_claiming_one_alias_is_an_error_in_each_file(tmp_path):
     result = run_build(content, tmp_path / "out", write=False)
     errors = sorted(str(d) for d in result.diags.errors)
     assert errors == [
-        f'{content}/people/a.md:3: name "the boss" is also claimed by {content}/people/b.md:3; keep it in one file',
+        f'{content}/people/a.md:3: name "The Boss" is also claimed by {content}/people/b.md:3; keep it in one file',
         f'{content}/people/b.md:3: name "the boss" is also claimed by {content}/people/a.md:3; keep it in one file',
     ]
 
