@@ -39,9 +39,9 @@ class Build:
                 f"{self.seconds:.2f} s")
 
 
-def plan_site(config: SiteConfig, diags: Diagnostics) -> tuple[Site, list[Page]]:
+def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None) -> tuple[Site, list[Page]]:
     """Read all content and plan every page; problems go to diags."""
-    content = load_content(config, diags)
+    content = load_content(config, diags, cache)
     site = build_site(config, content, diags)
     pages = plan(site, template_hash(config))
     _check_unique_urls(pages, diags)

@@ -80,13 +80,14 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
         return 2
     diags = Diagnostics()
-    config = load_config(args.content, diags, base_url=args.base_url, templates=args.templates,
-                         output_dir=args.output, drafts=args.drafts, strict=args.strict)
-    if diags.failed(args.strict):
-        return _report(diags, args.strict)
+    options = {"base_url": args.base_url, "templates": args.templates, "output_dir": args.output,
+               "drafts": args.drafts, "strict": args.strict}
+    config = load_config(args.content, diags, **options)
     if args.command == "serve":
         from .serve import serve
-        return serve(config, host=args.host, port=args.port, quiet=args.quiet)
+        return serve(config, options, host=args.host, port=args.port)
+    if diags.failed(args.strict):
+        return _report(diags, args.strict)
     progress = _progress_printer() if not args.quiet and sys.stderr.isatty() else None
     result = build(config, write=args.command == "build", progress=progress)
     result.diags.items[:0] = diags.items

@@ -329,12 +329,11 @@ def _connections(articles, named, entities) -> dict[Key, tuple[tuple[Key, int], 
 
 def _stories(articles, notes, diags) -> dict[str, Story]:
     by_slug = {n.slug: n for n in notes}
-    members: dict[str, list[Article]] = defaultdict(list)
+    members: dict[str, dict[str, Article]] = defaultdict(dict)
     first_ref: dict[str, Ref] = {}
     for article in articles:
         for ref in article.stories:
-            if article not in members[ref.text]:
-                members[ref.text].append(article)
+            members[ref.text].setdefault(article.path, article)
             first_ref.setdefault(ref.text, ref)
     result = {}
     for slug in sorted(set(by_slug) | set(members)):
@@ -343,18 +342,17 @@ def _stories(articles, notes, diags) -> dict[str, Story]:
             diags.warning(first_ref[slug].src, f'story "{slug}" has no file stories/{slug}.md; its page is '
                                                "titled from its slug (python build.py new story \"Title\")")
         result[slug] = Story(slug, note.title if note else unslug(slug), note.summary if note else "",
-                             note, tuple(members[slug]))
+                             note, tuple(members[slug].values()))
     return result
 
 
 def _tags(articles) -> dict[str, Tag]:
     spellings: dict[str, Counter] = defaultdict(Counter)
-    tagged: dict[str, list[Article]] = defaultdict(list)
+    tagged: dict[str, dict[str, Article]] = defaultdict(dict)
     for article in articles:
         for tag in article.tags:
             slug = slugify(tag)
             spellings[slug][tag] += 1
-            if article not in tagged[slug]:
-                tagged[slug].append(article)
-    return {slug: Tag(slug, spellings[slug].most_common(1)[0][0], tuple(reversed(tagged[slug])))
+            tagged[slug].setdefault(article.path, article)
+    return {slug: Tag(slug, spellings[slug].most_common(1)[0][0], tuple(reversed(tagged[slug].values())))
             for slug in sorted(tagged)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,14 +34,25 @@ class Content:
     stories: tuple[StoryNote, ...]
 
 
-def load_content(config: SiteConfig, diags: Diagnostics) -> Content:
-    """Every content file, read and checked; problems go to diags."""
+FileCache = dict  # rel path -> (hash of the file's bytes, record or None, its diagnostics)
+
+
+def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None = None) -> Content:
+    """Every content file, read and checked; problems go to diags.
+
+    With a cache (kept by the caller for one config), a file whose bytes have not
+    changed is not parsed again: its record and its diagnostics are reused."""
     root = config.content_dir
-    articles = [a for rel in _md_files(root, "articles", recursive=True)
-                if (a := _load(config, rel, diags, _read_article))]
-    notes = [n for kind in (PERSON, ORGANISATION) for rel in _md_files(root, FOLDERS[kind])
-             if (n := _load(config, rel, diags, _read_note, kind))]
-    stories = [s for rel in _md_files(root, "stories") if (s := _load(config, rel, diags, _read_story))]
+    cache = {} if cache is None else cache
+    load = functools.partial(_load_cached, config, diags, cache)
+    article_files = _md_files(root, "articles", recursive=True)
+    note_files = [(kind, rel) for kind in (PERSON, ORGANISATION) for rel in _md_files(root, FOLDERS[kind])]
+    story_files = _md_files(root, "stories")
+    articles = [a for rel in article_files if (a := load(rel, _read_article))]
+    notes = [n for kind, rel in note_files if (n := load(rel, _read_note, kind))]
+    stories = [s for rel in story_files if (s := load(rel, _read_story))]
+    for gone in set(cache) - set(article_files) - {rel for _, rel in note_files} - set(story_files):
+        del cache[gone]
     return Content(tuple(articles), tuple(notes), tuple(stories))
 
 
@@ -52,15 +65,28 @@ def _md_files(root: Path, folder: str, recursive: bool = False) -> list[str]:
     return sorted(r for r in rels if not any(part.startswith(".") for part in r.split("/")))
 
 
-def _load(config: SiteConfig, rel: str, diags: Diagnostics, reader, *args):
+def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, rel: str, reader, *args):
     src = SourcePos(config.display_path(rel), 1)
     try:
-        doc = frontmatter.parse((config.content_dir / rel).read_bytes())
-    except frontmatter.FrontMatterError as err:
-        diags.error(src.at(err.line), err.message)
-        return None
+        raw = (config.content_dir / rel).read_bytes()
     except OSError as err:
         diags.error(src, f"cannot read the file: {err.strerror}")
+        return None
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    hit = cache.get(rel)
+    if hit is None or hit[0] != digest:
+        local = Diagnostics()
+        hit = cache[rel] = (digest, _load(config, rel, raw, local, reader, *args), tuple(local.items))
+    diags.items.extend(hit[2])
+    return hit[1]
+
+
+def _load(config: SiteConfig, rel: str, raw: bytes, diags: Diagnostics, reader, *args):
+    src = SourcePos(config.display_path(rel), 1)
+    try:
+        doc = frontmatter.parse(raw)
+    except frontmatter.FrontMatterError as err:
+        diags.error(src.at(err.line), err.message)
         return None
     if not isinstance(doc.data, dict):
         diags.error(src.at(2), f"the front matter must be a mapping of keys such as 'title: ...', "

@@ -50,3 +50,29 @@ def _swap(staging: Path, output: Path) -> None:
         raise
     finally:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def replace_file(output: Path, rel: str, data: bytes) -> None:
+    """Write one file of a live output/ so that a reader never sees it half-written."""
+    target = safe_join(output, rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def remove_file(output: Path, rel: str) -> None:
+    """Delete one file of output/ and any folders it leaves empty."""
+    target = safe_join(output, rel)
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    root = output.resolve()
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -18,6 +19,82 @@ RECENT = 10
 PRECISION = {DAY: "day", MONTH: "month"}
 DATE_LABELS = {"born": "Born", "died": "Died", "founded": "Founded", "dissolved": "Dissolved"}
 FACT_LABELS = {"nationality": "Nationality", "kind": "Kind", "country": "Country"}
+
+
+class Shared(Mapping):
+    """Read-only data shown on many pages (a teaser, a timeline entry): hashed once.
+
+    Fingerprints see only its digest, so a dossier listing 2,000 articles does not
+    re-encode 2,000 teasers for every page that shows them."""
+
+    __slots__ = ("_data", "_digest")
+
+    def __init__(self, data: dict, digest: str | None = None):
+        self._data = data
+        self._digest = digest
+
+    @property
+    def digest(self) -> str:
+        if self._digest is None:
+            self._digest = _digest(self._data)
+        return self._digest
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+    def extend(self, **extra) -> Shared:
+        """The same data with a few more plain values (text, numbers), identified from this one's digest."""
+        return _Extended({**self._data, **extra}, self, extra)
+
+
+class _Extended(Shared):
+    __slots__ = ("_base", "_extra")
+
+    def __init__(self, data: dict, base: Shared, extra: dict):
+        super().__init__(data)
+        self._base, self._extra = base, extra
+
+    @property
+    def digest(self) -> str:
+        return f"{self._base.digest}+{self._extra!r}"
+
+
+class Html:
+    """Rendered HTML in a context: inserted unescaped, fingerprinted by a digest of its text."""
+
+    __slots__ = ("text", "digest")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+    def __html__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=lambda o: o.digest)
+
+
+def _digest(value) -> str:
+    # Contexts are built in a deterministic order, so no sort_keys (it costs a third of planning).
+    return hashlib.blake2b(_ENCODER.encode(value).encode(), digest_size=16).hexdigest()
+
+
+def plain(value):
+    """For json.dumps: Shared and Html as the data they stand for."""
+    return dict(value) if isinstance(value, Shared) else str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +113,7 @@ class Page:
 
 def make_page(url: str, template: str, context: dict, template_hash: str = "") -> Page:
     """A page whose fingerprint covers its template set and everything it shows."""
-    digest = hashlib.sha256(json.dumps([template, template_hash, context], sort_keys=True,
-                                       ensure_ascii=False, default=str).encode()).hexdigest()
-    return Page(url, template, context, digest)
+    return Page(url, template, context, _digest([template, template_hash, context]))
 
 
 def plan(site: Site, template_hash: str = "") -> list[Page]:
@@ -79,23 +154,40 @@ class _View:
         self.events_of: dict[str, list[TimelineEntry]] = {}
         for entry in site.timeline:
             self.events_of.setdefault(entry.article.path, []).append(entry)
+        # Each event, person and article appears on many pages: build its data once.
+        self.refs: dict[Key, dict] = {}
+        self.entries: dict[int, dict] = {}
+        self.teasers: dict[str, dict] = {}
+        self.dossiers: dict[Key, dict] = {}
 
     def ref(self, key: Key) -> dict:
-        entity = self.site.entities[key]
-        return {"name": entity.name, "url": entity.url, "kind": entity.kind}
+        if key not in self.refs:
+            entity = self.site.entities[key]
+            self.refs[key] = Shared({"name": entity.name, "url": entity.url, "kind": entity.kind})
+        return self.refs[key]
 
-    def body(self, body: Body) -> str:
+    def body(self, body: Body) -> Html:
         keys = self.site.links.get(body.src.path) or (None,) * len(body.wikilinks)
         links = [markdown.link_html(self.config.url(self.site.entities[k].url) if k else None, link.label,
                                     "wikilink") for k, link in zip(keys, body.wikilinks, strict=True)]
-        return markdown.fill(body.html, links, self.config.base_path)
+        return Html(markdown.fill(body.html, links, self.config.base_path))
 
     def teaser(self, article: Article) -> dict:
+        if article.path not in self.teasers:
+            self.teasers[article.path] = Shared(self._teaser(article))
+        return self.teasers[article.path]
+
+    def _teaser(self, article: Article) -> dict:
         return {"title": article.title, "url": f"/articles/{article.slug}/", "summary": article.summary,
                 "date": display_day(article.published), "iso": article.published.date().isoformat(),
                 "source": article.source}
 
     def entry(self, entry: TimelineEntry) -> dict:
+        if id(entry) not in self.entries:
+            self.entries[id(entry)] = Shared(self._entry(entry))
+        return self.entries[id(entry)]
+
+    def _entry(self, entry: TimelineEntry) -> dict:
         span = entry.event.date
         return {"date": span.display(), "iso": span.iso(), "edtf": span.edtf(),
                 "start": span.start.iso() if span.start else None,
@@ -111,13 +203,13 @@ class _View:
         return [self.entry(e) for e in entries]
 
     def named(self, article: Article, kind: str) -> list[dict]:
-        return [{**self.ref(k), "role": role} for k, role in self.site.named[article.path] if k[0] == kind]
+        return [self.ref(k).extend(role=role) for k, role in self.site.named[article.path] if k[0] == kind]
 
     def home(self) -> dict:
         def most_covered(kind):
             keys = [k for k in self.site.entities if k[0] == kind and k in self.site.mentions]
             keys.sort(key=lambda k: (-len(self.site.mentions[k]), self.site.entities[k].name.casefold()))
-            return [{**self.ref(k), "count": len(self.site.mentions[k])} for k in keys[:RECENT]]
+            return [self.ref(k).extend(count=len(self.site.mentions[k])) for k in keys[:RECENT]]
         return {"title": self.config.title, "description": self.config.description,
                 "articles": [self.teaser(a) for a in self.site.articles[:RECENT]],
                 "stories": [self.story_teaser(s) for s in self.site.stories],
@@ -133,6 +225,11 @@ class _View:
                 "stories": [self.story_teaser(r.text) for r in article.stories]}
 
     def dossier(self, entity: Entity) -> dict:
+        if entity.key not in self.dossiers:
+            self.dossiers[entity.key] = self._dossier(entity)
+        return self.dossiers[entity.key]
+
+    def _dossier(self, entity: Entity) -> dict:
         key, note = entity.key, entity.note
         mentions = self.site.mentions.get(key, ())
         timeline = self.site.timelines.get(key, ())
@@ -143,11 +240,11 @@ class _View:
             "dates": [{"label": DATE_LABELS[k], "date": d.display(), "iso": d.iso()}
                       for k, d in (note.dates if note else ())],
             "roles": [self.role(r.role, r.organisation) for r in self.site.roles.get(key, ())],
-            "notes": self.body(note.body) if note else "",
+            "notes": self.body(note.body) if note else None,
             "links": list(note.links) if note else [],
             "timeline": self.timeline(timeline),
-            "articles": [{**self.teaser(m.article), "role": m.role} for m in mentions],
-            "connections": [{**self.ref(k), "count": n} for k, n in self.site.connections.get(key, ())],
+            "articles": [self.teaser(m.article).extend(role=m.role) for m in mentions],
+            "connections": [self.ref(k).extend(count=n) for k, n in self.site.connections.get(key, ())],
             "members": [{**self.ref(r.person), **self.role(r.role, None)} for r in self.site.members.get(key, ())],
             "parent": self.ref(self.site.parents[key]) if key in self.site.parents else None,
             "children": [self.ref(k) for k in self.site.children.get(key, ())],
@@ -199,10 +296,10 @@ class _View:
         paths = {a.path for a in story.articles}
         entries = [e for e in self.site.timeline if e.article.path in paths]
         return {"title": story.title, "summary": story.summary,
-                "body": self.body(story.note.body) if story.note else "",
+                "body": self.body(story.note.body) if story.note else None,
                 "articles": [self.teaser(a) for a in story.articles],
-                "people": [{**self.ref(k), "count": counts[k]} for k in involved if k[0] == PERSON],
-                "organisations": [{**self.ref(k), "count": counts[k]} for k in involved if k[0] == ORGANISATION],
+                "people": [self.ref(k).extend(count=counts[k]) for k in involved if k[0] == PERSON],
+                "organisations": [self.ref(k).extend(count=counts[k]) for k in involved if k[0] == ORGANISATION],
                 "timeline": self.timeline(entries)}
 
     def tag(self, slug: str) -> dict:
@@ -233,16 +330,17 @@ class _View:
 
     def graph(self) -> dict:
         absolute = self.config.absolute_url
-        nodes = [{"id": f"{FOLDERS[e.kind]}/{e.slug}", "kind": e.kind, "name": e.name, "url": absolute(e.url),
+        ids = {key: f"{FOLDERS[key[0]]}/{key[1]}" for key in self.site.entities}
+        nodes = [{"id": ids[e.key], "kind": e.kind, "name": e.name, "url": absolute(e.url),
                   "articles": len(self.site.mentions.get(e.key, ()))} for e in self.site.entities.values()]
-        pairs: dict[tuple[Key, Key], list[str]] = {}
+        pairs: dict[tuple[str, str], list[str]] = {}
         for article in reversed(self.site.articles):
-            keys = sorted(k for k, _ in self.site.named[article.path])
-            for i, a in enumerate(keys):
-                for b in keys[i + 1:]:
-                    pairs.setdefault((a, b), []).append(absolute(f"/articles/{article.slug}/"))
-        edges = [{"source": f"{FOLDERS[a[0]]}/{a[1]}", "target": f"{FOLDERS[b[0]]}/{b[1]}",
-                  "weight": len(urls), "articles": urls} for (a, b), urls in sorted(pairs.items())]
+            url = absolute(f"/articles/{article.slug}/")
+            names = sorted(ids[k] for k, _ in self.site.named[article.path])
+            for i, a in enumerate(names):
+                for b in names[i + 1:]:
+                    pairs.setdefault((a, b), []).append(url)
+        edges = [{"source": a, "target": b, "weight": len(urls), "articles": urls} for (a, b), urls in pairs.items()]
         return {"title": self.config.title, "nodes": nodes, "edges": edges}
 
     def feed(self) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .config import SiteConfig
-from .pages import Page
+from .pages import Page, plain
 
 
 def make_environment(config: SiteConfig) -> Environment:
@@ -36,7 +36,7 @@ def template_hash(config: SiteConfig) -> str:
 def render_page(env: Environment, page: Page) -> bytes:
     """The bytes of one page."""
     if page.template == "json":
-        text = json.dumps(page.context["data"], ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        text = json.dumps(page.context["data"], ensure_ascii=False, sort_keys=True, indent=1, default=plain) + "\n"
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # safe to inline
     else:
         text = env.get_template(page.template).render(page.context)

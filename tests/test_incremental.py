@@ -1,0 +1,85 @@
+"""Rebuilds re-render exactly the pages whose inputs changed, and nothing else."""
+
+import shutil
+
+import pytest
+from conftest import SITES
+
+from site_builder.incremental import Incremental
+
+
+@pytest.fixture
+def site(tmp_path):
+    shutil.copytree(SITES / "basic", tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    builder = Incremental(content, {"output_dir": tmp_path / "out"})
+    first = builder.rebuild()
+    assert not first.failed and len(first.rendered) == first.total
+    return content, builder, tmp_path / "out"
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_save_with_no_change_renders_nothing(site):
+    content, builder, _ = site
+    result = builder.rebuild()
+    assert result.rendered == [] and result.removed == []
+    assert result.line().startswith("rebuilt 0 of ")
+
+
+def test_editing_an_article_title_renders_exactly_the_pages_that_show_it(site):
+    content, builder, out = site
+    edit(content / "articles/second.md", "title: Second article", "title: Second article, revised")
+    result = builder.rebuild()
+    assert sorted(result.rendered) == sorted([
+        "/", "/articles/", "/articles/second/", "/feed.xml", "/timeline/",
+        "/people/ana-lopez/", "/people/ana-lopez.json", "/people/daniel-millan/", "/people/daniel-millan.json",
+        "/organisations/agency-one/", "/organisations/agency-one.json",
+        "/organisations/sub-agency/", "/organisations/sub-agency.json",
+        "/stories/the-case/", "/tags/fentanyl/",
+    ])
+    assert "Second article, revised" in (out / "articles/second/index.html").read_text()
+
+
+def test_editing_only_a_body_paragraph_renders_only_that_article(site):
+    content, builder, _ = site
+    edit(content / "articles/second.md", "Body of the second article.", "Body of the second article.\n\nMore.")
+    assert builder.rebuild().rendered == ["/articles/second/"]
+
+
+def test_a_template_change_renders_the_pages_that_use_it(site):
+    content, builder, out = site
+    templates = content.parent / "templates"
+    templates.mkdir()
+    shutil.copy(SITES.parent.parent / "templates" / "tag.html", templates / "tag.html")
+    edit(templates / "tag.html", '<p class="kicker">Tag</p>', '<p class="kicker">Topic</p>')
+    result = builder.rebuild()
+    assert result.rendered  # the template set changed, so every fingerprint did
+    assert "Topic" in (out / "tags/fentanyl/index.html").read_text()
+
+
+def test_deleting_an_article_removes_its_pages(site):
+    content, builder, out = site
+    (content / "articles/2020/third.md").unlink()
+    result = builder.rebuild()
+    assert "articles/third/index.html" in result.removed
+    assert "stories/loose-story/index.html" in result.removed
+    assert not (out / "articles/third").exists()
+
+
+def test_broken_content_leaves_the_last_good_site_and_a_fix_recovers(site):
+    content, builder, out = site
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    edit(content / "articles/second.md", "date: 2020-02-01T10:30:00", "date: 2020-02-31")
+    broken = builder.rebuild()
+    assert broken.failed and broken.rendered == []
+    assert [str(d).split("content/", 1)[1] for d in broken.diags.errors] == [
+        'articles/second.md:3: date: "2020-02-31": February 2020 has no day 31 (it has 29)']
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    edit(content / "articles/second.md", "date: 2020-02-31", "date: 2020-02-01T10:30:00")
+    fixed = builder.rebuild()
+    assert not fixed.failed and fixed.rendered == []
