@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .builder import plan_site
+from .builder import paused_gc, plan_site
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostics
 from .load import FileCache
@@ -45,6 +45,10 @@ class Incremental:
 
     def rebuild(self) -> Rebuild:
         """Bring output/ up to date with the content; on errors leave it untouched."""
+        with paused_gc():
+            return self._rebuild()
+
+    def _rebuild(self) -> Rebuild:
         started = time.perf_counter()
         diags = Diagnostics()
         config = load_config(self.content_dir, diags, **self.options)
