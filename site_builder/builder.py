@@ -16,9 +16,11 @@ from .load import load_content
 from .output import write_tree
 from .pages import Page, plan
 from .render import make_environment, render_page, static_files, template_hash
+from .search import index_site
 
 PAGE_KINDS = {"article.html": ("article", "articles"), "dossier.html": ("dossier", "dossiers"),
-              "story.html": ("story", "stories"), "tag.html": ("tag", "tags"), "json": ("data file", "data files")}
+              "story.html": ("story", "stories"), "tag.html": ("tag", "tags"), "json": ("data file", "data files"),
+              "feed.xml": ("feed", "feeds")}
 OTHER = ("other page", "other pages")
 
 
@@ -96,4 +98,5 @@ def _build(config: SiteConfig, result: Build, write: bool, progress) -> None:
             if progress and (number % 200 == 0 or number == len(result.pages)):
                 progress(number, len(result.pages))
         result.rendered = len(files)
-        write_tree(config.output_dir, files, static_files(config))
+        finish = (lambda folder: index_site(folder, config.language)) if config.search else None
+        write_tree(config.output_dir, files, static_files(config), finish)

@@ -12,7 +12,7 @@ from .builder import build
 from .config import load_config
 from .diagnostics import Diagnostics
 
-COMMANDS = ("build", "serve", "check", "new")
+COMMANDS = ("build", "serve", "check", "new", "deploy")
 BUG_REPORT = ("This is a bug in site_builder, not a problem in your content. Please report it with the "
               "traceback above and, if you can, the file being built.")
 
@@ -28,6 +28,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="where the site will be served, e.g. https://owner.github.io/repo/ (overrides site.yaml)")
     parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--no-search", action="store_true", help="skip the search index and the /search/ page")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
 
@@ -47,6 +48,13 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     _common(sub.add_parser("check", help="validate the content and print every problem; write nothing",
                            description="Validate everything without writing; exit 1 if there are errors."))
+    deploy = sub.add_parser("deploy", help="build, then push output/ to the gh-pages branch",
+                            description="Build the site, then commit output/ (with .nojekyll, and CNAME "
+                                        "when site.yaml sets cname:) as the gh-pages branch and push it.")
+    _common(deploy)
+    deploy.add_argument("--remote", default="origin", help="the git remote to push to (default: origin)")
+    deploy.add_argument("--branch", default="gh-pages", help="the branch to publish (default: gh-pages)")
+    deploy.add_argument("--no-push", action="store_true", help="commit the branch but do not push it")
     new = sub.add_parser("new", help="start a new article, person, organisation or story file",
                          description="Write a new content file with its front matter filled in. "
                                      "Never overwrites an existing file.")
@@ -81,7 +89,7 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     diags = Diagnostics()
     options = {"base_url": args.base_url, "templates": args.templates, "output_dir": args.output,
-               "drafts": args.drafts, "strict": args.strict}
+               "drafts": args.drafts, "strict": args.strict, "no_search": args.no_search}
     config = load_config(args.content, diags, **options)
     if args.command == "serve":
         from .serve import serve
@@ -89,13 +97,28 @@ def _run(args: argparse.Namespace) -> int:
     if diags.failed(args.strict):
         return _report(diags, args.strict)
     progress = _progress_printer() if not args.quiet and sys.stderr.isatty() else None
-    result = build(config, write=args.command == "build", progress=progress)
+    result = build(config, write=args.command in ("build", "deploy"), progress=progress)
     result.diags.items[:0] = diags.items
     status = _report(result.diags, args.strict)
     if status == 0 and not args.quiet:
         verb = "checked" if args.command == "check" else f"built into {args.output}/:"
         print(f"{verb} {result.summary()}")
+    if status == 0 and args.command == "deploy":
+        return _deploy(config, args)
     return status
+
+
+def _deploy(config, args: argparse.Namespace) -> int:
+    from .deploy import DeployError, publish
+    if config.base_url is None:
+        print("warning: base_url is not set, so the site is built for the root of its host", file=sys.stderr)
+    try:
+        publish(config, remote=args.remote, branch=args.branch, push=not args.no_push)
+    except DeployError as err:
+        print(f"deploy failed: {err}", file=sys.stderr)
+        return 1
+    print(f"published {args.output}/ to branch {args.branch}" + ("" if args.no_push else f" on {args.remote}"))
+    return 0
 
 
 def _report(diags: Diagnostics, strict: bool) -> int:

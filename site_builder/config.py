@@ -11,7 +11,8 @@ from . import frontmatter
 from .diagnostics import Diagnostics, SourcePos
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-SITE_KEYS = ("title", "description", "base_url", "language", "allow_html", "cname", "author")
+SITE_KEYS = ("title", "description", "base_url", "language", "allow_html", "search", "cname", "author")
+FLAG_KEYS = ("allow_html", "search")
 TRUE_WORDS = {"true", "yes", "on", "1"}
 FALSE_WORDS = {"false", "no", "off", "0"}
 
@@ -23,6 +24,7 @@ class SiteConfig:
     base_url: str | None = None  # absolute, ends with '/', or None: served from the host's root
     language: str = "en"
     allow_html: bool = False
+    search: bool = True  # a Pagefind index and a /search/ page
     cname: str | None = None
     author: str | None = None
     content_dir: Path = Path("content")
@@ -55,7 +57,7 @@ class SiteConfig:
         """What every page may depend on, for fingerprints (no machine paths)."""
         return {"title": self.title, "description": self.description, "base_url": self.base_url,
                 "language": self.language, "allow_html": self.allow_html, "author": self.author,
-                "drafts": self.drafts}
+                "drafts": self.drafts, "search": self.search}
 
 
 def normalise_base_url(value: str) -> str | None:
@@ -93,6 +95,8 @@ def load_config(content_dir: Path, diags: Diagnostics, **overrides) -> SiteConfi
                                "such as https://owner.github.io/repo/")
         values["base_url"] = url
     values.pop("_base_line", None)
+    if overrides.pop("no_search", False):
+        values["search"] = False
     templates = overrides.pop("templates", None)
     template_dirs = (Path(templates), PACKAGE_TEMPLATES) if templates else default_templates(content_dir)
     return SiteConfig(content_dir=content_dir, template_dirs=template_dirs, **values, **overrides)
@@ -117,10 +121,10 @@ def _read_site_yaml(path: Path, shown: str, diags: Diagnostics) -> dict:
             near = get_close_matches(key, SITE_KEYS, n=1)
             hint = f'; did you mean "{near[0]}"?' if near else f"; known keys: {', '.join(SITE_KEYS)}"
             diags.warning(pos, f"{key}: unknown setting{hint}")
-        elif key == "allow_html":
+        elif key in FLAG_KEYS:
             word = str(value).lower()
             if word not in TRUE_WORDS | FALSE_WORDS:
-                diags.error(pos, f'allow_html: "{value}" is not true or false')
+                diags.error(pos, f'{key}: "{value}" is not true or false')
             values[key] = word in TRUE_WORDS
         elif value is None:
             continue

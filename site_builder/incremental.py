@@ -12,6 +12,7 @@ from .diagnostics import Diagnostics
 from .load import FileCache
 from .output import remove_file, replace_file, write_tree
 from .render import make_environment, render_page, static_files
+from .search import index_site
 
 
 @dataclass(slots=True)
@@ -68,7 +69,8 @@ class Incremental:
         env = make_environment(config)
         statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
         if not self.written or config.output_dir != (self.config and self.config.output_dir):
-            write_tree(config.output_dir, {p.file: render_page(env, p) for p in pages}, static_files(config))
+            finish = (lambda folder: index_site(folder, config.language)) if config.search else None
+            write_tree(config.output_dir, {p.file: render_page(env, p) for p in pages}, static_files(config), finish)
             result.rendered = [p.url for p in pages]
         else:
             for page in pages:

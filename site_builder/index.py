@@ -80,6 +80,7 @@ class Site:
     articles: tuple[Article, ...]  # published, newest first
     entities: dict[Key, Entity]
     named: dict[str, tuple[tuple[Key, str | None], ...]]  # article path -> entities with roles
+    about: dict[str, frozenset[Key]]  # article path -> entities in its own people:/organisations: lists
     mentions: dict[Key, tuple[Mention, ...]]  # newest first
     timeline: tuple[TimelineEntry, ...]
     timelines: dict[Key, tuple[TimelineEntry, ...]]
@@ -190,14 +191,14 @@ def build_site(config: SiteConfig, content: Content, diags: Diagnostics) -> Site
         registry.add_note(note)
     for note in content.notes:
         registry.claim_names(note)
-    named, event_keys = _resolve_articles(articles, registry)
+    named, about, event_keys = _resolve_articles(articles, registry)
     roles, members, parents, children = _resolve_notes(content.notes, registry, diags)
     entities = registry.entities()
     links = _resolve_wikilinks(articles, content, registry, diags, named)
     timeline = _timeline(articles, event_keys)
     newest = tuple(reversed(articles))
     return Site(
-        config=config, articles=newest, entities=entities, named=named,
+        config=config, articles=newest, entities=entities, named=named, about=about,
         mentions=_mentions(newest, named), timeline=timeline, timelines=_per_entity(timeline),
         connections=_connections(articles, named, entities), roles=roles, members=members,
         parents=parents, children=children, stories=_stories(articles, content.stories, diags),
@@ -219,6 +220,7 @@ def _unique_urls(articles: list[Article], diags: Diagnostics) -> list[Article]:
 
 def _resolve_articles(articles, registry):
     named: dict[str, list[tuple[Key, str | None]]] = {}
+    about: dict[str, frozenset[Key]] = {}
     event_keys: dict[tuple[str, int], tuple[Key, ...]] = {}
     for order, article in enumerate(articles):
         listed: dict[Key, str | None] = {}
@@ -226,6 +228,7 @@ def _resolve_articles(articles, registry):
             slug = registry.resolve(ref, order)
             if slug and ((ref.kind, slug) not in listed or listed[(ref.kind, slug)] is None):
                 listed[(ref.kind, slug)] = ref.role
+        about[article.path] = frozenset(listed)
         for event in article.events:
             keys = []
             for ref in event.people + event.organisations:
@@ -235,7 +238,7 @@ def _resolve_articles(articles, registry):
                     listed.setdefault((ref.kind, slug), None)
             event_keys[(article.path, event.order)] = tuple(keys)
         named[article.path] = list(listed.items())
-    return named, event_keys
+    return named, about, event_keys
 
 
 def _resolve_notes(notes, registry, diags):

@@ -16,8 +16,10 @@ def safe_join(root: Path, rel: str) -> Path:
     return target
 
 
-def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
-    """Replace output/ with exactly these files; on any failure output/ is left as it was."""
+def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path], finish=None) -> None:
+    """Replace output/ with exactly these files; on any failure output/ is left as it was.
+
+    finish(staging), when given, runs on the complete tree before it is swapped in."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
@@ -31,6 +33,8 @@ def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -
             target = safe_join(staging, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+        if finish:
+            finish(staging)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

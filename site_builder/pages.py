@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
-from . import markdown
+from . import markdown, structured
 from .dates import DAY, MONTH, display_day
 from .index import Entity, Key, Site, TimelineEntry
 from .model import FOLDERS, ORGANISATION, PERSON, Article, Body
@@ -124,7 +124,12 @@ def plan(site: Site, template_hash: str = "") -> list[Page]:
     for entity in site.entities.values():
         specs.append((entity.url, "dossier.html", view.dossier(entity)))
         specs.append((entity.url.rstrip("/") + ".json", "json", {"data": view.dossier_json(entity)}))
-    specs += [(f"/stories/{s}/", "story.html", view.story(s)) for s in site.stories]
+        specs.append((entity.url + "feed.xml", "feed.xml",
+                      view.feed(entity.name, entity.url, [m.article for m in site.mentions.get(entity.key, ())])))
+    for slug, story in site.stories.items():
+        specs.append((f"/stories/{slug}/", "story.html", view.story(slug)))
+        specs.append((f"/stories/{slug}/feed.xml", "feed.xml",
+                      view.feed(story.title, f"/stories/{slug}/", story.articles[::-1])))
     specs += [(f"/tags/{t}/", "tag.html", view.tag(t)) for t in site.tags]
     specs += [
         ("/people/", "entities.html", view.entity_index(PERSON)),
@@ -135,14 +140,22 @@ def plan(site: Site, template_hash: str = "") -> list[Page]:
         ("/timeline/", "timeline.html", {"title": "Timeline", "timeline": view.timeline(site.timeline)}),
         ("/graph.json", "json", {"data": view.graph()}),
         ("/404.html", "404.html", {"title": "Page not found"}),
-        ("/feed.xml", "feed.xml", view.feed()),
+        ("/feed.xml", "feed.xml", view.feed(None, "/", site.articles)),
         ("/robots.txt", "robots.txt", {}),
     ]
+    if site.config.search:
+        specs.append(("/search/", "search.html", {"title": "Search"}))
     html_urls = [url for url, template, _ in specs if template.endswith(".html") and url != "/404.html"]
     specs.append(("/sitemap.xml", "sitemap.xml", {"urls": html_urls}))
     settings = site.config.settings()
-    return [make_page(url, template, {**context, "site": settings, "url": url}, template_hash)
-            for url, template, context in specs]
+    absolute = site.config.absolute_url
+    pages = []
+    for url, template, context in specs:
+        context = {**context, "site": settings, "url": url}
+        if template.endswith(".html"):
+            context["jsonld"] = structured.for_page(template, context, absolute, site.config.title)
+        pages.append(make_page(url, template, context, template_hash))
+    return pages
 
 
 class _View:
@@ -203,7 +216,8 @@ class _View:
         return [self.entry(e) for e in entries]
 
     def named(self, article: Article, kind: str) -> list[dict]:
-        return [self.ref(k).extend(role=role) for k, role in self.site.named[article.path] if k[0] == kind]
+        return [self.ref(k).extend(role=role, about=k in self.site.about[article.path])
+                for k, role in self.site.named[article.path] if k[0] == kind]
 
     def home(self) -> dict:
         def most_covered(kind):
@@ -249,7 +263,7 @@ class _View:
             "parent": self.ref(self.site.parents[key]) if key in self.site.parents else None,
             "children": [self.ref(k) for k in self.site.children.get(key, ())],
             "counts": {"articles": len(mentions), "events": len(timeline)},
-            "feed": None,
+            "feed": entity.url + "feed.xml",
         }
 
     def role(self, role, organisation: Key | None) -> dict:
@@ -300,7 +314,7 @@ class _View:
                 "articles": [self.teaser(a) for a in story.articles],
                 "people": [self.ref(k).extend(count=counts[k]) for k in involved if k[0] == PERSON],
                 "organisations": [self.ref(k).extend(count=counts[k]) for k in involved if k[0] == ORGANISATION],
-                "timeline": self.timeline(entries)}
+                "timeline": self.timeline(entries), "feed": f"/stories/{slug}/feed.xml"}
 
     def tag(self, slug: str) -> dict:
         tag = self.site.tags[slug]
@@ -343,11 +357,13 @@ class _View:
         edges = [{"source": a, "target": b, "weight": len(urls), "articles": urls} for (a, b), urls in pairs.items()]
         return {"title": self.config.title, "nodes": nodes, "edges": edges}
 
-    def feed(self) -> dict:
-        articles = self.site.articles[:20]
-        return {"title": self.config.title,
+    def feed(self, name: str | None, alternate: str, articles) -> dict:
+        """An Atom feed of the newest articles (of the site, a dossier or a story)."""
+        articles = articles[:20]
+        title = f"{name} · {self.config.title}" if name else self.config.title
+        return {"title": title, "alternate": alternate,
                 "updated": articles[0].published.isoformat() if articles else "1970-01-01T00:00:00+00:00",
-                "entries": [{**self.teaser(a), "updated": a.published.isoformat(), "author": a.author}
+                "entries": [self.teaser(a).extend(updated=a.published.isoformat(), author=a.author)
                             for a in articles]}
 
 

@@ -1,0 +1,91 @@
+"""The example site, built as it is published: valid HTML, no broken link, searchable in a browser."""
+
+import functools
+import http.server
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import pytest
+from conftest import parse, run_build, skip_or_fail
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_URL = "http://127.0.0.1:{port}/cienfuegos-file/"
+PREFIX = "/cienfuegos-file/"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """The example site built under a sub-path and served over HTTP at that sub-path."""
+    root = tmp_path_factory.mktemp("served")
+    output = root / PREFIX.strip("/")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(root)))
+    base_url = BASE_URL.format(port=server.server_address[1])
+    result = run_build(ROOT / "content", output, base_url=base_url)
+    assert not result.diags.items, [str(d) for d in result.diags.items]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield output, base_url
+    server.shutdown()
+
+
+def test_no_broken_internal_link_or_anchor_under_the_sub_path(published):
+    output, _ = published
+    pages = [p for p in output.rglob("*.html") if "pagefind" not in p.relative_to(output).parts]
+    checked = 0
+    for path in pages:
+        soup = parse(output, "/" + path.relative_to(output).as_posix())
+        for element in soup.find_all(["a", "link", "script", "img"]):
+            href = element.get("href") or element.get("src")
+            if not href or href.startswith(("http://", "https://", "mailto:")) and PREFIX not in href:
+                continue
+            target, fragment = urldefrag(urlsplit(href).path if "://" in href else href)
+            file = path
+            if target:
+                assert target.startswith(PREFIX), f"{path}: {href}"
+                rel = unquote(target[len(PREFIX):])
+                file = output / (rel + "index.html" if rel.endswith("/") or not rel else rel)
+                assert file.is_file(), f"{path.relative_to(output)}: broken link {href}"
+            if fragment and file.suffix == ".html":
+                assert parse(output, "/" + file.relative_to(output).as_posix()).find(id=fragment), \
+                    f"{path.relative_to(output)}: no anchor for {href}"
+            checked += 1
+    assert checked > 500
+
+
+def test_every_page_passes_the_nu_html_checker(published):
+    output, _ = published
+    java = shutil.which("java")
+    if not java or not VNU.is_file():
+        skip_or_fail("the Nu HTML Checker needs java and node_modules/vnu-jar (npm install)")
+    broken = output.parent / "broken.html"
+    broken.write_text("<!doctype html><html lang=en><title>x</title><p><div></p>")
+    proc = subprocess.run([java, "-jar", str(VNU), "--errors-only", str(broken)], capture_output=True, text=True)
+    assert proc.returncode != 0  # the checker does find errors
+    broken.unlink()
+    pages = [str(p) for p in output.rglob("*.html") if "pagefind" not in p.relative_to(output).parts]
+    proc = subprocess.run([java, "-jar", str(VNU), "--errors-only", *pages], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[:5000]
+    assert len(pages) > 30
+
+
+def test_search_finds_an_accented_name_typed_without_accents(published, browser):
+    _, base_url = published
+    page = browser.new_page()
+    page.goto(base_url + "search/")
+    page.fill("#search input", "millan")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=15_000)
+    links = page.locator(".pagefind-ui__result-link")
+    titles = [links.nth(i).inner_text() for i in range(links.count())]
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert "Daniel Millán" in titles
+    assert all(h.startswith(PREFIX) for h in hrefs), hrefs
+    page.goto(base_url + hrefs[titles.index("Daniel Millán")].removeprefix(PREFIX))
+    assert page.locator("h1").inner_text() == "Daniel Millán"
+    page.close()
