@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
-from . import markdown, structured
+from . import markdown, network, structured
 from .dates import DAY, MONTH, display_day
 from .index import Entity, Key, Site, TimelineEntry
 from .model import FOLDERS, ORGANISATION, PERSON, Article, Body
@@ -203,6 +203,8 @@ class _View:
     def _entry(self, entry: TimelineEntry) -> dict:
         span = entry.event.date
         return {"date": span.display(), "iso": span.iso(), "edtf": span.edtf(),
+                "from": span.start.display() if span.interval and span.start else None,
+                "to": span.end.display() if span.interval and span.end else None,
                 "start": span.start.iso() if span.start else None,
                 "end": span.end.iso() if span.end and span.interval else None,
                 "precision": PRECISION.get(span.precision, "year"), "interval": span.interval,
@@ -247,6 +249,7 @@ class _View:
         key, note = entity.key, entity.note
         mentions = self.site.mentions.get(key, ())
         timeline = self.site.timelines.get(key, ())
+        connections = [self.ref(k).extend(count=n) for k, n in self.site.connections.get(key, ())]
         return {
             "title": entity.name, "kind": entity.kind, "slug": entity.slug, "name": entity.name,
             "aliases": list(entity.aliases),
@@ -258,7 +261,8 @@ class _View:
             "links": list(note.links) if note else [],
             "timeline": self.timeline(timeline),
             "articles": [self.teaser(m.article).extend(role=m.role) for m in mentions],
-            "connections": [self.ref(k).extend(count=n) for k, n in self.site.connections.get(key, ())],
+            "connections": connections,
+            "network": network.layout({"name": entity.name, "kind": entity.kind}, connections),
             "members": [{**self.ref(r.person), **self.role(r.role, None)} for r in self.site.members.get(key, ())],
             "parent": self.ref(self.site.parents[key]) if key in self.site.parents else None,
             "children": [self.ref(k) for k in self.site.children.get(key, ())],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -73,3 +76,30 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "/cienfuegos-file/"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory):
+    """The example site built under a sub-path and served over HTTP at that sub-path."""
+    root = tmp_path_factory.mktemp("served")
+    output = root / PREFIX.strip("/")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
+        _QuietHandler, directory=str(root)))
+    base_url = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    result = run_build(ROOT / "content", output, base_url=base_url)
+    assert not result.diags.items, [str(d) for d in result.diags.items]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield output, base_url
+    server.shutdown()
+
+

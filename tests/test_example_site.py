@@ -1,36 +1,14 @@
 """The example site, built as it is published: valid HTML, no broken link, searchable in a browser."""
 
-import functools
-import http.server
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
-import pytest
-from conftest import parse, run_build, skip_or_fail
+from conftest import PREFIX, parse, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE_URL = "http://127.0.0.1:{port}/cienfuegos-file/"
-PREFIX = "/cienfuegos-file/"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    """The example site built under a sub-path and served over HTTP at that sub-path."""
-    root = tmp_path_factory.mktemp("served")
-    output = root / PREFIX.strip("/")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(root)))
-    base_url = BASE_URL.format(port=server.server_address[1])
-    result = run_build(ROOT / "content", output, base_url=base_url)
-    assert not result.diags.items, [str(d) for d in result.diags.items]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield output, base_url
-    server.shutdown()
 
 
 def test_no_broken_internal_link_or_anchor_under_the_sub_path(published):

@@ -1,6 +1,7 @@
 """The preview server for real: a livereload server on a free port, edited files, HTTP and websockets."""
 
 import asyncio
+import concurrent.futures
 import json
 import re
 import shutil
@@ -141,10 +142,16 @@ async def reload_messages(url: str, seconds: float, actions=()) -> list[dict]:
     return [m for m in messages if m.get("command") == "reload"]
 
 
+def run_async(make_coroutine):
+    """Run a coroutine to the end in a thread of its own (a browser driver may own this thread's loop)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
 def test_no_reload_is_sent_at_start(tmp_path):
     server = Served(tmp_path)
     try:
-        messages = asyncio.run(reload_messages(f"ws://127.0.0.1:{server.port}/livereload", 3.5))
+        messages = run_async(lambda: reload_messages(f"ws://127.0.0.1:{server.port}/livereload", 3.5))
     finally:
         server.stop()
     assert messages == []
@@ -154,8 +161,8 @@ def test_two_saves_within_three_seconds_both_reload(served):
     def save(title):
         return lambda: served.edit("articles/second.md", "title: Second article" if title == 1 else
                                    "title: First edit", "title: First edit" if title == 1 else "title: Second edit")
-    messages = asyncio.run(reload_messages(f"ws://127.0.0.1:{served.port}/livereload", 4.5,
-                                           [(0.3, save(1)), (1.8, save(2))]))
+    messages = run_async(lambda: reload_messages(f"ws://127.0.0.1:{served.port}/livereload", 4.5,
+                                                 [(0.3, save(1)), (1.8, save(2))]))
     assert len(messages) == 2
     assert h1(served.get("/articles/second/")[1]) == "Second edit"
 

@@ -71,7 +71,7 @@ def test_article_page_shows_its_people_organisations_events_tags_story_and_sourc
     assert soup.h1.text == "First article"
     assert texts(soup.select("#people .chips li")) == ["Ana María López", "Daniel Millán spokesman", "Bruno Díaz"]
     assert texts(soup.select("#organisations .chips li a")) == ["Agency One"]
-    assert texts(soup.select("#timeline .event-date")) == ["1 May 2019", "May 2019"]
+    assert texts(soup.select("#timeline .event-date .when")) == ["1 May 2019", "May 2019"]
     assert [a["href"] for a in soup.select(".tags a")] == [f"{BASE}tags/fentanyl/", f"{BASE}tags/trial/"]
     assert soup.select_one(".kicker a")["href"] == f"{BASE}stories/the-case/"
     assert soup.find("a", string="Example Wire")["href"] == "https://example.com/first"
@@ -91,7 +91,7 @@ def test_person_dossier(out):
     assert soup.select_one("#timeline .event-source a")["href"] == f"{BASE}articles/first/"
     assert texts(soup.select("#articles .article-title")) == ["Second article", "First article"]
     assert texts(soup.select("#articles .role")) == []
-    assert texts(soup.select("#connections a")) == ["Agency One", "Daniel Millán", "Bruno Díaz", "Sub Agency"]
+    assert texts(soup.select("#connections ol a")) == ["Agency One", "Daniel Millán", "Bruno Díaz", "Sub Agency"]
     assert texts(soup.select("#connections .count")) == ["2 articles in common", "2 articles in common",
                                                          "1 article in common", "1 article in common"]
 
@@ -108,13 +108,13 @@ def test_organisation_dossier_lists_members_parent_and_children(out):
     assert texts(soup.select("#members li")) == ["Ana María López, Director (2010 – June 2015)"]
     assert texts(soup.select("#structure .chips a")) == ["Sub Agency"]
     assert texts(page(out, "/organisations/sub-agency/").select("#structure a")) == ["Agency One"]
-    assert texts(soup.select("#timeline .event-date")) == ["2019 – 2020"]
+    assert texts(soup.select("#timeline .event-date .when")) == ["2019 – 2020"]
 
 
 def test_story_lists_articles_oldest_first_with_a_combined_timeline(out):
     soup = page(out, "/stories/the-case/")
     assert texts(soup.select("#articles .article-title")) == ["First article", "Second article"]
-    assert texts(soup.select("#timeline .event-date")) == ["c. 1992", "2019 – 2020", "1 May 2019", "May 2019"]
+    assert texts(soup.select("#timeline .event-date .when")) == ["c. 1992", "2019 – 2020", "1 May 2019", "May 2019"]
     assert "Ana María López" in texts(soup.select("#people a"))
     assert texts(soup.select("#organisations a")) == ["Agency One", "Sub Agency"]
 
