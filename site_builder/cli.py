@@ -12,7 +12,7 @@ from .builder import build
 from .config import load_config
 from .diagnostics import Diagnostics
 
-COMMANDS = ("build", "serve", "check", "new", "deploy")
+COMMANDS = ("build", "serve", "check", "new", "deploy", "import")
 BUG_REPORT = ("This is a bug in site_builder, not a problem in your content. Please report it with the "
               "traceback above and, if you can, the file being built.")
 
@@ -55,6 +55,13 @@ def make_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--remote", default="origin", help="the git remote to push to (default: origin)")
     deploy.add_argument("--branch", default="gh-pages", help="the branch to publish (default: gh-pages)")
     deploy.add_argument("--no-push", action="store_true", help="commit the branch but do not push it")
+    clip = sub.add_parser("import", help="turn saved web clippings (.txt, .html) into draft articles",
+                          description="Read news clippings saved from the web and write one draft article per "
+                                      "clipping to content/articles/, proposing the people and organisations "
+                                      "the site already knows. Never overwrites a file; reads local files only.")
+    clip.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a clipping saved as .txt or .html")
+    clip.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                      help="the content folder (default: content)")
     new = sub.add_parser("new", help="start a new article, person, organisation or story file",
                          description="Write a new content file with its front matter filled in. "
                                      "Never overwrites an existing file.")
@@ -84,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "new":
         return _new(args)
+    if args.command == "import":
+        return _import(args)
     if not args.content.is_dir():
         print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
         return 2
@@ -156,3 +165,27 @@ def _new(args: argparse.Namespace) -> int:
         return 2
     print(path)
     return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .clipping import ClippingError
+    from .importer import import_clipping, known_entities
+    known = known_entities(args.content) if args.content.is_dir() else {"person": [], "organisation": []}
+    status = 0
+    for path in args.files:
+        try:
+            done = import_clipping(path, args.content, known)
+        except ClippingError as err:
+            print(f"{path}: {err}; nothing was written for it", file=sys.stderr)
+            status = 1
+            continue
+        except FileExistsError as err:
+            print(f"{path}: {err.filename} already exists; nothing was written for it", file=sys.stderr)
+            status = 1
+            continue
+        print(f"{path} -> {done.path}")
+        print(f"  people: {', '.join(done.people) or '(none known)'}")
+        print(f"  organisations: {', '.join(done.organisations) or '(none known)'}")
+        if done.unknown:
+            print(f"  not yet known (listed as comments): {', '.join(done.unknown)}")
+    return status
