@@ -8,13 +8,15 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from .cache import Cache, input_stats
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
 from .index import Site, build_site
 from .load import load_content
-from .output import write_tree
-from .pages import Page, plan
+from .output import reuse, staged, write_new
+from .pages import Page, fingerprint, plan
 from .render import make_environment, render_page, static_files, template_hash
 from .search import index_site
 
@@ -26,20 +28,23 @@ OTHER = ("other page", "other pages")
 
 @dataclass(slots=True)
 class Build:
-    """What one run produced: the site, its pages and every diagnostic."""
+    """What one run produced: the site, how many pages of each kind, and every diagnostic."""
 
     config: SiteConfig
     diags: Diagnostics
     site: Site | None = None
-    pages: list[Page] = field(default_factory=list)
+    page_kinds: Counter = field(default_factory=Counter)
     rendered: int = 0
+    unchanged: bool = False  # nothing was read or written: no input changed since the last build
     seconds: float = 0.0
 
     def summary(self) -> str:
-        kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in self.pages)
+        kinds = self.page_kinds
         parts = ", ".join(f"{n} {names[n != 1]}" for names, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
         warnings = len(self.diags.warnings)
-        return (f"{len(self.pages)} pages ({parts}); {warnings} warning{'s' * (warnings != 1)}; "
+        total = sum(kinds.values())
+        done = "nothing changed" if self.unchanged else f"{self.rendered} rendered"
+        return (f"{total} pages ({parts}); {done}; {warnings} warning{'s' * (warnings != 1)}; "
                 f"{self.seconds:.2f} s")
 
 
@@ -60,8 +65,8 @@ def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None)
     """Read all content and plan every page; problems go to diags."""
     content = load_content(config, diags, cache)
     site = build_site(config, content, diags)
-    pages = plan(site, template_hash(config))
-    _check_unique_urls(pages, diags)
+    pages = plan(site)
+    _check_unique_urls(pages)
     if config.base_url is None:
         diags.warning(SourcePos(config.display_path("site.yaml")),
                       "base_url is not set: feed.xml and sitemap.xml need absolute URLs; "
@@ -69,7 +74,7 @@ def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None)
     return site, pages
 
 
-def _check_unique_urls(pages: list[Page], diags: Diagnostics) -> None:
+def _check_unique_urls(pages: list[Page]) -> None:
     seen: set[str] = set()
     for page in pages:
         if page.file in seen:  # content-level duplicates are reported by index; this guards the rest
@@ -77,26 +82,51 @@ def _check_unique_urls(pages: list[Page], diags: Diagnostics) -> None:
         seen.add(page.file)
 
 
-def build(config: SiteConfig, write: bool = True,
-          progress: Callable[[int, int], None] | None = None) -> Build:
+def build(config: SiteConfig, write: bool = True, progress: Callable[[int, int], None] | None = None,
+          use_cache: bool = True) -> Build:
     """Run the whole pipeline; output/ is replaced only when there are no errors."""
     started = time.perf_counter()
     result = Build(config, Diagnostics())
     with paused_gc():
-        _build(config, result, write, progress)
+        _build(config, result, write, progress, Cache.open(config, use_cache))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _build(config: SiteConfig, result: Build, write: bool, progress) -> None:
-    result.site, result.pages = plan_site(config, result.diags)
-    if write and not result.diags.failed(config.strict):
-        env = make_environment(config)
-        files = {}
-        for number, page in enumerate(result.pages, start=1):
-            files[page.file] = render_page(env, page)
-            if progress and (number % 200 == 0 or number == len(result.pages)):
-                progress(number, len(result.pages))
-        result.rendered = len(files)
-        finish = (lambda folder: index_site(folder, config.language)) if config.search else None
-        write_tree(config.output_dir, files, static_files(config), finish)
+def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cache) -> None:
+    started_ns = time.time_ns()
+    stats = input_stats(config)
+    if write and cache.unchanged(config, stats):
+        result.diags.items.extend(cache.manifest["diagnostics"])
+        result.unchanged = True
+        result.page_kinds = cache.manifest.get("kinds", Counter())
+        return
+    result.site, pages = plan_site(config, result.diags, cache.records)
+    result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in pages)
+    if not write or result.diags.failed(config.strict):
+        return
+    previous = cache.manifest.get("fingerprints", {}) if cache.manifest.get("key") == cache.key else {}
+    with staged(config.output_dir) as staging:
+        fingerprints = write_pages(config, pages, staging, previous, progress, result)
+        for rel, source in static_files(config).items():
+            write_new(staging, rel, source.read_bytes())
+        if config.search:
+            index_site(staging, config.language)
+    cache.save(config, stats, started_ns, fingerprints, result.diags.items, result.page_kinds)
+
+
+def write_pages(config: SiteConfig, pages: list[Page], staging: Path, previous: dict, progress,
+                result: Build) -> dict[str, str]:
+    """Render each page whose fingerprint changed; hard-link the others from the last build."""
+    env = make_environment(config)
+    templates = template_hash(config)
+    fingerprints = {}
+    for number, page in enumerate(pages, start=1):
+        context = page.context()
+        digest = fingerprints[page.file] = fingerprint(page, context, templates)
+        if previous.get(page.file) != digest or not reuse(config.output_dir, staging, page.file):
+            write_new(staging, page.file, render_page(env, page.template, context))
+            result.rendered += 1
+        if progress and (number % 200 == 0 or number == len(pages)):
+            progress(number, len(pages))
+    return fingerprints

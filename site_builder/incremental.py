@@ -6,12 +6,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .builder import paused_gc, plan_site
+from .builder import Build, paused_gc, plan_site, write_pages
+from .cache import forget_manifest
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostics
 from .load import FileCache
-from .output import remove_file, replace_file, write_tree
-from .render import make_environment, render_page, static_files
+from .output import remove_file, replace_file, staged, write_new
+from .pages import fingerprint
+from .render import make_environment, render_page, static_files, template_hash
 from .search import index_site
 
 
@@ -66,23 +68,34 @@ class Incremental:
         return result
 
     def _write(self, config: SiteConfig, pages, result: Rebuild) -> None:
-        env = make_environment(config)
-        statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
-        if not self.written or config.output_dir != (self.config and self.config.output_dir):
-            finish = (lambda folder: index_site(folder, config.language)) if config.search else None
-            write_tree(config.output_dir, {p.file: render_page(env, p) for p in pages}, static_files(config), finish)
+        first = not self.written or config.output_dir != (self.config and self.config.output_dir)
+        if first:
+            forget_manifest(config)  # output/ will change under the build cache's feet
+            build_result = Build(config, Diagnostics())
+            with staged(config.output_dir) as staging:
+                self.written = write_pages(config, pages, staging, {}, None, build_result)
+                for rel, source in static_files(config).items():
+                    write_new(staging, rel, source.read_bytes())
+                if config.search:
+                    index_site(staging, config.language)
             result.rendered = [p.url for p in pages]
-        else:
-            for page in pages:
-                if self.written.get(page.file) != page.fingerprint:
-                    replace_file(config.output_dir, page.file, render_page(env, page))
-                    result.rendered.append(page.url)
-            for rel, data in statics.items():
-                if self.statics.get(rel) != data:
-                    replace_file(config.output_dir, rel, data)
-            gone = (set(self.written) - {p.file for p in pages}) | (set(self.statics) - set(statics))
-            for rel in sorted(gone):
-                remove_file(config.output_dir, rel)
-            result.removed = sorted(gone)
-        self.written = {p.file: p.fingerprint for p in pages}
-        self.statics = statics
+            self.statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
+            return
+        env = make_environment(config)
+        templates = template_hash(config)
+        written = {}
+        for page in pages:
+            context = page.context()
+            digest = written[page.file] = fingerprint(page, context, templates)
+            if self.written.get(page.file) != digest:
+                replace_file(config.output_dir, page.file, render_page(env, page.template, context))
+                result.rendered.append(page.url)
+        statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
+        for rel, data in statics.items():
+            if self.statics.get(rel) != data:
+                replace_file(config.output_dir, rel, data)
+        gone = (set(self.written) - set(written)) | (set(self.statics) - set(statics))
+        for rel in sorted(gone):
+            remove_file(config.output_dir, rel)
+        result.removed = sorted(gone)
+        self.written, self.statics = written, statics

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links
 ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", "dissolved", "links")
 ROLE_KEYS = ("title", "organisation", "from", "to")
 STORY_KEYS = ("title", "summary")
+RACY_NS = 3_000_000_000
 DATE_PREFIX_RE = re.compile(r"\d{4}-\d{2}-\d{2}-")
 
 
@@ -34,7 +36,7 @@ class Content:
     stories: tuple[StoryNote, ...]
 
 
-FileCache = dict  # rel path -> (hash of the file's bytes, record or None, its diagnostics)
+FileCache = dict  # rel path -> ((size, mtime), hash of the bytes, record or None, its diagnostics)
 
 
 def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None = None) -> Content:
@@ -67,18 +69,27 @@ def _md_files(root: Path, folder: str, recursive: bool = False) -> list[str]:
 
 def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, rel: str, reader, *args):
     src = SourcePos(config.display_path(rel), 1)
+    path = config.content_dir / rel
     try:
-        raw = (config.content_dir / rel).read_bytes()
+        info = path.stat()
+        stat = (info.st_size, info.st_mtime_ns)
+        hit = cache.get(rel)
+        # A file changed within the last seconds may change again without a new mtime: read it.
+        racy = info.st_mtime_ns > time.time_ns() - RACY_NS
+        if hit is None or hit[0] != stat or racy:
+            raw = path.read_bytes()
+            digest = hashlib.blake2b(raw, digest_size=16).digest()
+            if hit is None or hit[1] != digest:
+                local = Diagnostics()
+                hit = (stat, digest, _load(config, rel, raw, local, reader, *args), tuple(local.items))
+            else:
+                hit = (stat, *hit[1:])  # touched, not changed
+            cache[rel] = hit
     except OSError as err:
         diags.error(src, f"cannot read the file: {err.strerror}")
         return None
-    digest = hashlib.blake2b(raw, digest_size=16).digest()
-    hit = cache.get(rel)
-    if hit is None or hit[0] != digest:
-        local = Diagnostics()
-        hit = cache[rel] = (digest, _load(config, rel, raw, local, reader, *args), tuple(local.items))
-    diags.items.extend(hit[2])
-    return hit[1]
+    diags.items.extend(hit[3])
+    return hit[2]
 
 
 def _load(config: SiteConfig, rel: str, raw: bytes, diags: Diagnostics, reader, *args):

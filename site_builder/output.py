@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -16,29 +17,44 @@ def safe_join(root: Path, rel: str) -> Path:
     return target
 
 
-def write_tree(output: Path, files: dict[str, bytes], copies: dict[str, Path], finish=None) -> None:
-    """Replace output/ with exactly these files; on any failure output/ is left as it was.
-
-    finish(staging), when given, runs on the complete tree before it is swapped in."""
+@contextlib.contextmanager
+def staged(output: Path):
+    """A new folder beside output/ to write a whole build into; it replaces output/ only if
+    the block ends normally. On any failure or interrupt output/ is left as it was."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site must be readable
     try:
-        for rel, data in files.items():
-            target = safe_join(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        for rel, source in copies.items():
-            target = safe_join(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        if finish:
-            finish(staging)
+        yield staging
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def write_new(root: Path, rel: str, data: bytes) -> None:
+    """Write a file into a folder being built (not yet served)."""
+    target = safe_join(root, rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def reuse(previous: Path, root: Path, rel: str) -> bool:
+    """Hard-link an unchanged file of the previous build into the new one; False if it is gone."""
+    source = previous / rel
+    target = safe_join(root, rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        return False
+    except OSError:  # another file system, or links not allowed
+        try:
+            shutil.copyfile(source, target)
+        except FileNotFoundError:
+            return False
+    return True
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from itertools import groupby
 
 from . import markdown, network, structured
@@ -99,10 +100,14 @@ def plain(value):
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """One output file: its URL, its template and how to build its context.
+
+    Contexts are built on demand, one page at a time: those of a 10,000-article
+    site do not fit in memory together."""
+
     url: str
     template: str
-    context: dict
-    fingerprint: str
+    make: Callable[[], dict]
 
     @property
     def file(self) -> str:
@@ -110,52 +115,45 @@ class Page:
         path = self.url.lstrip("/")
         return path + "index.html" if path.endswith("/") or not path else path
 
-
-def make_page(url: str, template: str, context: dict, template_hash: str = "") -> Page:
-    """A page whose fingerprint covers its template set and everything it shows."""
-    return Page(url, template, context, _digest([template, template_hash, context]))
+    def context(self) -> dict:
+        return self.make()
 
 
-def plan(site: Site, template_hash: str = "") -> list[Page]:
+def fingerprint(page: Page, context: dict, template_hash: str) -> str:
+    """A digest of everything the page's bytes depend on: its template set and its context."""
+    return _digest([page.template, template_hash, context])
+
+
+def plan(site: Site) -> list[Page]:
     """Every page of the site, in a stable order."""
     view = _View(site)
-    specs = [("/", "home.html", view.home())]
-    specs += [(f"/articles/{a.slug}/", "article.html", view.article(a)) for a in site.articles]
+    specs: list[tuple[str, str, Callable[[], dict]]] = [("/", "home.html", view.home)]
+    specs += [(f"/articles/{a.slug}/", "article.html", partial(view.article, a)) for a in site.articles]
     for entity in site.entities.values():
-        specs.append((entity.url, "dossier.html", view.dossier(entity)))
-        specs.append((entity.url.rstrip("/") + ".json", "json", {"data": view.dossier_json(entity)}))
-        specs.append((entity.url + "feed.xml", "feed.xml",
-                      view.feed(entity.name, entity.url, [m.article for m in site.mentions.get(entity.key, ())])))
-    for slug, story in site.stories.items():
-        specs.append((f"/stories/{slug}/", "story.html", view.story(slug)))
-        specs.append((f"/stories/{slug}/feed.xml", "feed.xml",
-                      view.feed(story.title, f"/stories/{slug}/", story.articles[::-1])))
-    specs += [(f"/tags/{t}/", "tag.html", view.tag(t)) for t in site.tags]
+        specs.append((entity.url, "dossier.html", partial(view.dossier, entity)))
+        specs.append((entity.url.rstrip("/") + ".json", "json", partial(view.dossier_data, entity)))
+        specs.append((entity.url + "feed.xml", "feed.xml", partial(view.dossier_feed, entity)))
+    for slug in site.stories:
+        specs.append((f"/stories/{slug}/", "story.html", partial(view.story, slug)))
+        specs.append((f"/stories/{slug}/feed.xml", "feed.xml", partial(view.story_feed, slug)))
+    specs += [(f"/tags/{t}/", "tag.html", partial(view.tag, t)) for t in site.tags]
     specs += [
-        ("/people/", "entities.html", view.entity_index(PERSON)),
-        ("/organisations/", "entities.html", view.entity_index(ORGANISATION)),
-        ("/articles/", "articles.html", view.article_index()),
-        ("/stories/", "stories.html", view.story_index()),
-        ("/tags/", "tags.html", view.tag_index()),
-        ("/timeline/", "timeline.html", {"title": "Timeline", "timeline": view.timeline(site.timeline)}),
-        ("/graph.json", "json", {"data": view.graph()}),
-        ("/404.html", "404.html", {"title": "Page not found"}),
-        ("/feed.xml", "feed.xml", view.feed(None, "/", site.articles)),
-        ("/robots.txt", "robots.txt", {}),
+        ("/people/", "entities.html", partial(view.entity_index, PERSON)),
+        ("/organisations/", "entities.html", partial(view.entity_index, ORGANISATION)),
+        ("/articles/", "articles.html", view.article_index),
+        ("/stories/", "stories.html", view.story_index),
+        ("/tags/", "tags.html", view.tag_index),
+        ("/timeline/", "timeline.html", view.whole_timeline),
+        ("/graph.json", "json", lambda: {"data": view.graph()}),
+        ("/404.html", "404.html", lambda: {"title": "Page not found"}),
+        ("/feed.xml", "feed.xml", partial(view.feed, None, "/", site.articles)),
+        ("/robots.txt", "robots.txt", dict),
     ]
     if site.config.search:
-        specs.append(("/search/", "search.html", {"title": "Search"}))
+        specs.append(("/search/", "search.html", lambda: {"title": "Search"}))
     html_urls = [url for url, template, _ in specs if template.endswith(".html") and url != "/404.html"]
-    specs.append(("/sitemap.xml", "sitemap.xml", {"urls": html_urls}))
-    settings = site.config.settings()
-    absolute = site.config.absolute_url
-    pages = []
-    for url, template, context in specs:
-        context = {**context, "site": settings, "url": url}
-        if template.endswith(".html"):
-            context["jsonld"] = structured.for_page(template, context, absolute, site.config.title)
-        pages.append(make_page(url, template, context, template_hash))
-    return pages
+    specs.append(("/sitemap.xml", "sitemap.xml", lambda: {"urls": html_urls}))
+    return [Page(url, template, partial(view.page_context, url, template, make)) for url, template, make in specs]
 
 
 class _View:
@@ -164,6 +162,7 @@ class _View:
     def __init__(self, site: Site):
         self.site = site
         self.config = site.config
+        self.settings = site.config.settings()
         self.events_of: dict[str, list[TimelineEntry]] = {}
         for entry in site.timeline:
             self.events_of.setdefault(entry.article.path, []).append(entry)
@@ -172,6 +171,25 @@ class _View:
         self.entries: dict[int, dict] = {}
         self.teasers: dict[str, dict] = {}
         self.dossiers: dict[Key, dict] = {}
+
+    def page_context(self, url: str, template: str, make: Callable[[], dict]) -> dict:
+        context = {**make(), "site": self.settings, "url": url}
+        if template.endswith(".html"):
+            context["jsonld"] = structured.for_page(template, context, self.config.absolute_url, self.config.title)
+        return context
+
+    def dossier_data(self, entity: Entity) -> dict:
+        return {"data": self.dossier_json(entity)}
+
+    def dossier_feed(self, entity: Entity) -> dict:
+        return self.feed(entity.name, entity.url, [m.article for m in self.site.mentions.get(entity.key, ())])
+
+    def story_feed(self, slug: str) -> dict:
+        story = self.site.stories[slug]
+        return self.feed(story.title, f"/stories/{slug}/", story.articles[::-1])
+
+    def whole_timeline(self) -> dict:
+        return {"title": "Timeline", "timeline": self.timeline(self.site.timeline)}
 
     def ref(self, key: Key) -> dict:
         if key not in self.refs:
@@ -241,8 +259,9 @@ class _View:
                 "stories": [self.story_teaser(r.text) for r in article.stories]}
 
     def dossier(self, entity: Entity) -> dict:
+        # The page, its JSON and its feed are made one after the other: keep only the last one.
         if entity.key not in self.dossiers:
-            self.dossiers[entity.key] = self._dossier(entity)
+            self.dossiers = {entity.key: self._dossier(entity)}
         return self.dossiers[entity.key]
 
     def _dossier(self, entity: Entity) -> dict:
@@ -347,19 +366,22 @@ class _View:
                                           for t in tags]}
 
     def graph(self) -> dict:
+        """Nodes, edges weighted by articles in common, and those articles cited by slug."""
         absolute = self.config.absolute_url
         ids = {key: f"{FOLDERS[key[0]]}/{key[1]}" for key in self.site.entities}
         nodes = [{"id": ids[e.key], "kind": e.kind, "name": e.name, "url": absolute(e.url),
                   "articles": len(self.site.mentions.get(e.key, ()))} for e in self.site.entities.values()]
         pairs: dict[tuple[str, str], list[str]] = {}
         for article in reversed(self.site.articles):
-            url = absolute(f"/articles/{article.slug}/")
             names = sorted(ids[k] for k, _ in self.site.named[article.path])
             for i, a in enumerate(names):
                 for b in names[i + 1:]:
-                    pairs.setdefault((a, b), []).append(url)
-        edges = [{"source": a, "target": b, "weight": len(urls), "articles": urls} for (a, b), urls in pairs.items()]
-        return {"title": self.config.title, "nodes": nodes, "edges": edges}
+                    pairs.setdefault((a, b), []).append(article.slug)
+        edges = [{"source": a, "target": b, "weight": len(slugs), "articles": slugs}
+                 for (a, b), slugs in pairs.items()]
+        articles = {a.slug: {"title": a.title, "url": absolute(f"/articles/{a.slug}/"),
+                             "date": a.published.date().isoformat()} for a in reversed(self.site.articles)}
+        return {"title": self.config.title, "nodes": nodes, "edges": edges, "articles": articles}
 
     def feed(self, name: str | None, alternate: str, articles) -> dict:
         """An Atom feed of the newest articles (of the site, a dossier or a story)."""

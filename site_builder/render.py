@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .config import SiteConfig
-from .pages import Page, plain
+from .pages import plain
 
 
 def make_environment(config: SiteConfig) -> Environment:
@@ -33,13 +33,13 @@ def template_hash(config: SiteConfig) -> str:
     return digest.hexdigest()
 
 
-def render_page(env: Environment, page: Page) -> bytes:
+def render_page(env: Environment, template: str, context: dict) -> bytes:
     """The bytes of one page."""
-    if page.template == "json":
-        text = json.dumps(page.context["data"], ensure_ascii=False, sort_keys=True, indent=1, default=plain) + "\n"
+    if template == "json":
+        text = json.dumps(context["data"], ensure_ascii=False, sort_keys=True, indent=1, default=plain) + "\n"
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # safe to inline
     else:
-        text = env.get_template(page.template).render(page.context)
+        text = env.get_template(template).render(context)
     return text.encode("utf-8")
 
 

@@ -29,11 +29,11 @@ def make_site(root: Path, files: dict[str, str | bytes]) -> Path:
     return root / "content"
 
 
-def run_build(content: Path, output: Path, write: bool = True, **options) -> Build:
+def run_build(content: Path, output: Path, write: bool = True, use_cache: bool = True, **options) -> Build:
     """Build content into output the way the command line does; returns the Build."""
     diags = Diagnostics()
     config = load_config(content, diags, output_dir=output, **options)
-    result = build(config, write=write and not diags.failed(config.strict))
+    result = build(config, write=write and not diags.failed(config.strict), use_cache=use_cache)
     result.diags.items[:0] = diags.items
     return result
 

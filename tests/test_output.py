@@ -25,8 +25,8 @@ def test_an_interrupted_or_crashed_build_leaves_output_exactly_as_it_was(built, 
     (content / "articles/b.md").write_text(article(title="B", people="[Bruno]"))
     calls = []
 
-    def render_then_fail(env, page):
-        calls.append(page.url)
+    def render_then_fail(env, template, context):
+        calls.append(context["url"])
         if len(calls) > 5:
             raise failure()
         return b"partial"

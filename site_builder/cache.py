@@ -1,0 +1,141 @@
+"""The build cache: parsed content files and the last build's manifest, kept between runs.
+
+It lives in .cache/site-builder/ beside content/ (git-ignored). Everything in it is
+keyed by what it was made from, including a digest of this package's own code, so
+it can make a build faster but never different: a stale or unreadable cache is
+simply ignored."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import SiteConfig
+
+CODE = Path(__file__).resolve().parent
+RACY_NS = 3_000_000_000  # how recent an mtime may be and still not be trusted
+
+
+def code_version() -> str:
+    """A digest of the builder's own source: any change to it invalidates every cache."""
+    digest = hashlib.blake2b(digest_size=12)
+    for path in sorted(CODE.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_stats(config: SiteConfig) -> dict[str, list[int]]:
+    """Size and modification time of every file a build reads: content, templates, static files."""
+    stats: dict[str, list[int]] = {}
+    for folder in (config.content_dir, *config.template_dirs):
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in files:
+                path = os.path.join(root, name)
+                info = os.stat(path)
+                stats[path] = [info.st_size, info.st_mtime_ns]
+    return stats
+
+
+class Records(dict):
+    """Parsed files by path; remembers whether anything changed since it was read."""
+
+    dirty = False
+
+    def __setitem__(self, key, value):
+        self.dirty = True
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        self.dirty = True
+        super().__delitem__(key)
+
+
+@dataclass(slots=True)
+class Cache:
+    """Records of parsed files (by content hash) and the manifest of the last build into output/."""
+
+    folder: Path | None
+    key: str
+    manifest: dict = field(default_factory=dict)
+    _records: Records | None = None
+
+    @property
+    def records(self) -> Records:
+        """Parsed files, read from disk on first use (a build with nothing changed never needs them)."""
+        if self._records is None:
+            stored = _read(self.folder / f"records-{self.key}.pickle") if self.folder else None
+            self._records = Records(stored or {})
+            self._records.dirty = False
+        return self._records
+
+    @classmethod
+    def open(cls, config: SiteConfig, use: bool = True) -> Cache:
+        key = hashlib.blake2b(json.dumps([code_version(), str(config.content_dir), config.allow_html]).encode(),
+                              digest_size=12).hexdigest()
+        folder = config.content_dir.resolve().parent / ".cache" / "site-builder" if use else None
+        cache = cls(folder, key)
+        if folder:
+            cache.manifest = _read(folder / f"manifest-{_output_key(config)}.pickle") or {}
+        return cache
+
+    def unchanged(self, config: SiteConfig, stats: dict) -> bool:
+        """True when the last build into this output/ read exactly these inputs with these settings."""
+        m = self.manifest
+        if not m or m.get("key") != self.key or m.get("settings") != config.settings() or m.get("stats") != stats:
+            return False
+        # A file written just before the last build started could have changed again without a new mtime.
+        newest = max((mtime for _, mtime in stats.values()), default=0)
+        return (newest < m["started_ns"] - RACY_NS and (config.output_dir / "index.html").is_file()
+                and m.get("output_id") == _folder_id(config.output_dir))
+
+    def save(self, config: SiteConfig, stats: dict, started_ns: int, fingerprints: dict, diagnostics: list,
+             kinds: dict) -> None:
+        if not self.folder:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self._records is not None and self._records.dirty:
+            _write(self.folder / f"records-{self.key}.pickle", dict(self._records))
+            self._records.dirty = False
+        self.manifest = {"key": self.key, "settings": config.settings(), "stats": stats, "started_ns": started_ns,
+                         "fingerprints": fingerprints, "diagnostics": diagnostics, "kinds": kinds,
+                         "output_id": _folder_id(config.output_dir)}
+        _write(self.folder / f"manifest-{_output_key(config)}.pickle", self.manifest)
+
+
+def forget_manifest(config: SiteConfig) -> None:
+    """Something else (serve) is about to change output/: the manifest no longer describes it."""
+    folder = config.content_dir.resolve().parent / ".cache" / "site-builder"
+    (folder / f"manifest-{_output_key(config)}.pickle").unlink(missing_ok=True)
+
+
+def _output_key(config: SiteConfig) -> str:
+    return hashlib.blake2b(str(config.output_dir.resolve()).encode(), digest_size=8).hexdigest()
+
+
+def _folder_id(folder: Path) -> list[int]:
+    """Which output/ folder this is: a new build swaps in a new folder, with a new inode."""
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return []
+    return [info.st_dev, info.st_ino]
+
+
+def _read(path: Path):
+    try:
+        with open(path, "rb") as stream:
+            return pickle.load(stream)
+    except Exception:  # missing, truncated or from another version: build without it
+        return None
+
+
+def _write(path: Path, value) -> None:
+    temp = path.with_suffix(f".tmp-{os.getpid()}")
+    with open(temp, "wb") as stream:
+        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temp, path)

@@ -1,0 +1,75 @@
+"""The build cache makes builds faster, never different."""
+
+import os
+import shutil
+import time
+
+from conftest import SITES, run_build
+
+from site_builder.builder import build
+from site_builder.config import load_config
+from site_builder.diagnostics import Diagnostics
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def age_everything(folder, seconds=3600):
+    """Make every file look long unmodified, so the cache trusts sizes and times."""
+    stamp = time.time() - seconds
+    for path in folder.rglob("*"):
+        os.utime(path, (stamp, stamp))
+
+
+def cached_build(content, output):
+    diags = Diagnostics()
+    return build(load_config(content, diags, output_dir=output, no_search=True))
+
+
+def test_a_cached_rebuild_after_edits_renames_and_deletions_equals_a_cold_build(tmp_path):
+    shutil.copytree(SITES / "basic", tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    age_everything(tmp_path / "site")
+    first = cached_build(content, tmp_path / "out")
+    assert first.rendered > 0 and (tmp_path / "site/.cache/site-builder").is_dir()
+
+    second = content / "articles/second.md"
+    second.write_text(second.read_text().replace("Second article", "Second article, edited"))
+    (content / "people/ana-lopez.md").rename(content / "people/ana-maria-lopez.md")
+    (content / "articles/2020/third.md").unlink()
+    (content / "organisations/agency-one.md").touch()
+    age_everything(tmp_path / "site", seconds=1800)
+    again = cached_build(content, tmp_path / "out")
+    assert 0 < again.rendered < first.rendered  # the cache was used
+
+    cold = run_build(content, tmp_path / "cold", no_search=True, use_cache=False)
+    assert not cold.diags.errors
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
+
+
+def test_nothing_changed_is_noticed_without_building(tmp_path):
+    shutil.copytree(SITES / "basic", tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    age_everything(tmp_path / "site")
+    cached_build(content, tmp_path / "out")
+    inode = os.stat(tmp_path / "out").st_ino
+    again = cached_build(content, tmp_path / "out")
+    assert again.unchanged and again.rendered == 0
+    assert "nothing changed" in again.summary()
+    assert [str(d) for d in again.diags.items] and os.stat(tmp_path / "out").st_ino == inode  # warnings replayed
+    (content / "articles/second.md").write_text((content / "articles/second.md").read_text() + "\nMore.\n")
+    assert not cached_build(content, tmp_path / "out").unchanged
+
+
+def test_a_changed_setting_or_deleted_output_is_never_taken_for_no_change(tmp_path):
+    shutil.copytree(SITES / "basic", tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    age_everything(tmp_path / "site")
+    cached_build(content, tmp_path / "out")
+    diags = Diagnostics()
+    drafts = build(load_config(content, diags, output_dir=tmp_path / "out", no_search=True, drafts=True))
+    assert not drafts.unchanged and (tmp_path / "out/articles/draft/index.html").is_file()
+    shutil.rmtree(tmp_path / "out")
+    rebuilt = cached_build(content, tmp_path / "out")
+    assert not rebuilt.unchanged and (tmp_path / "out/index.html").is_file()
