@@ -17,8 +17,9 @@ from .index import Site, build_site
 from .load import load_content
 from .output import reuse, staged, write_new
 from .pages import Page, fingerprint, plan
+from .parallel import split
 from .render import make_environment, render_page, static_files, template_hash
-from .search import index_site
+from .search import SearchIndex
 
 PAGE_KINDS = {"article.html": ("article", "articles"), "dossier.html": ("dossier", "dossiers"),
               "story.html": ("story", "stories"), "tag.html": ("tag", "tags"), "json": ("data file", "data files"),
@@ -110,23 +111,41 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
         fingerprints = write_pages(config, pages, staging, previous, progress, result)
         for rel, source in static_files(config).items():
             write_new(staging, rel, source.read_bytes())
-        if config.search:
-            index_site(staging, config.language)
     cache.save(config, stats, started_ns, fingerprints, result.diags.items, result.page_kinds)
 
 
 def write_pages(config: SiteConfig, pages: list[Page], staging: Path, previous: dict, progress,
-                result: Build) -> dict[str, str]:
-    """Render each page whose fingerprint changed; hard-link the others from the last build."""
-    env = make_environment(config)
-    templates = template_hash(config)
-    fingerprints = {}
-    for number, page in enumerate(pages, start=1):
-        context = page.context()
-        digest = fingerprints[page.file] = fingerprint(page, context, templates)
-        if previous.get(page.file) != digest or not reuse(config.output_dir, staging, page.file):
-            write_new(staging, page.file, render_page(env, page.template, context))
-            result.rendered += 1
-        if progress and (number % 200 == 0 or number == len(pages)):
-            progress(number, len(pages))
-    return fingerprints
+                result: Build, workers: int | None = None) -> dict[str, str]:
+    """Render each page whose fingerprint changed; hard-link the others from the last build.
+    Both cores share the pages; the search documents are gathered on the way."""
+    search = SearchIndex(staging, config.language) if config.search else None
+
+    def work(part: int, parts: int) -> tuple[dict[str, str], int]:
+        env = make_environment(config)
+        templates = template_hash(config)
+        fingerprints, rendered = {}, 0
+        for number in range(part, len(pages), parts):
+            page = pages[number]
+            context = page.context()
+            digest = fingerprints[page.file] = fingerprint(page, context, templates)
+            if search:
+                search.add(page.url, page.template, context)
+            if previous.get(page.file) != digest or not reuse(config.output_dir, staging, page.file):
+                write_new(staging, page.file, render_page(env, page.template, context))
+                rendered += 1
+            if progress and part == parts - 1 and (number // parts) % 200 == 0:
+                progress(number + 1, len(pages))
+        return fingerprints, rendered
+
+    try:
+        done = split(len(pages), work, workers)
+    except BaseException:
+        if search:
+            search.finish(ok=False)
+        raise
+    if search:
+        search.finish()
+    if progress:
+        progress(len(pages), len(pages))
+    result.rendered += sum(count for _, count in done)
+    return {file: digest for fingerprints, _ in done for file, digest in fingerprints.items()}

@@ -14,7 +14,6 @@ from .load import FileCache
 from .output import remove_file, replace_file, staged, write_new
 from .pages import fingerprint
 from .render import make_environment, render_page, static_files, template_hash
-from .search import index_site
 
 
 @dataclass(slots=True)
@@ -73,11 +72,10 @@ class Incremental:
             forget_manifest(config)  # output/ will change under the build cache's feet
             build_result = Build(config, Diagnostics())
             with staged(config.output_dir) as staging:
-                self.written = write_pages(config, pages, staging, {}, None, build_result)
+                # serve runs threads (tornado, the watcher): no fork here
+                self.written = write_pages(config, pages, staging, {}, None, build_result, workers=1)
                 for rel, source in static_files(config).items():
                     write_new(staging, rel, source.read_bytes())
-                if config.search:
-                    index_site(staging, config.language)
             result.rendered = [p.url for p in pages]
             self.statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
             return
