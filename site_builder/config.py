@@ -9,12 +9,11 @@ from urllib.parse import urlsplit
 
 from . import frontmatter
 from .diagnostics import Diagnostics, SourcePos
+from .fields import FALSE_WORDS, TRUE_WORDS
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SITE_KEYS = ("title", "description", "base_url", "language", "allow_html", "search", "cname", "author")
 FLAG_KEYS = ("allow_html", "search")
-TRUE_WORDS = {"true", "yes", "on", "1"}
-FALSE_WORDS = {"false", "no", "off", "0"}
 
 
 @dataclass(frozen=True, slots=True)

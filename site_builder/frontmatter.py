@@ -5,6 +5,7 @@ int, and our own date parser must see what the writer wrote."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,11 @@ class Document:
             if path[:end] in self.lines:
                 return self.lines[path[:end]]
         return 1
+
+
+def yaml_string(value: str) -> str:
+    """value as a double-quoted YAML scalar (a JSON string is one), safe whatever it holds."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def decode(raw: bytes) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 from .clipping import Clipping, ClippingError, from_html, from_text
 from .config import load_config
 from .diagnostics import Diagnostics
+from .frontmatter import yaml_string
 from .index import build_site
 from .load import load_content
 from .model import ORGANISATION, PERSON
@@ -75,19 +75,16 @@ def capitalised_names(text: str) -> list[str]:
 
 def article_text(clipping: Clipping, people: list[str], organisations: list[str], unknown: list[str]) -> str:
     """The new article file: front matter for a writer to confirm, then the clipping's paragraphs."""
-    def quoted(value: str) -> str:
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
-
-    lines = ["---", f"title: {quoted(clipping.title)}", f"date: {clipping.date.isoformat()}"]
+    lines = ["---", f"title: {yaml_string(clipping.title)}", f"date: {clipping.date.isoformat()}"]
     if clipping.source:
-        lines.append(f"source: {quoted(clipping.source)}")
+        lines.append(f"source: {yaml_string(clipping.source)}")
     if clipping.source_url:
-        lines.append(f"source_url: {quoted(clipping.source_url)}")
-    lines += [f"summary: {quoted(clipping.summary)}", "draft: true  # imported: check it, then remove this line"]
+        lines.append(f"source_url: {yaml_string(clipping.source_url)}")
+    lines += [f"summary: {yaml_string(clipping.summary)}", "draft: true  # imported: check it, then remove this line"]
     lines.append("people:" + ("" if people else " []"))
-    lines += [f"  - {quoted(name)}" for name in people]
+    lines += [f"  - {yaml_string(name)}" for name in people]
     lines.append("organisations:" + ("" if organisations else " []"))
-    lines += [f"  - {quoted(name)}" for name in organisations]
+    lines += [f"  - {yaml_string(name)}" for name in organisations]
     if unknown:
         lines.append("# Names in the text that the site does not know yet; add the right ones above:")
         lines += [f"#   {name}" for name in unknown]

@@ -5,18 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .frontmatter import yaml_string
 from .slugs import slugify
 
 FOLDERS = {"article": "articles", "person": "people", "organisation": "organisations", "story": "stories"}
 
 
-def _yaml_text(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def template_for(kind: str, name: str, today: dt.date) -> str:
     """The front matter and a starter body for a new file of this kind."""
-    quoted = _yaml_text(name)
+    quoted = yaml_string(name)
     if kind == "article":
         return (f"---\ntitle: {quoted}\ndate: {today.isoformat()}\nsource: \nsource_url: \n"
                 "draft: true\ntags: []\npeople:\n  # - Full Name\n  # - name: Full Name\n"
