@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import Environment
+
 from .builder import Build, paused_gc, plan_site, write_pages
 from .cache import forget_manifest
 from .config import SiteConfig, load_config
@@ -44,6 +46,7 @@ class Incremental:
     written: dict[str, str] = field(default_factory=dict)  # output file -> fingerprint
     statics: dict[str, bytes] = field(default_factory=dict)
     config: SiteConfig | None = None
+    env: Environment | None = None
 
     def rebuild(self) -> Rebuild:
         """Bring output/ up to date with the content; on errors leave it untouched."""
@@ -79,7 +82,9 @@ class Incremental:
             result.rendered = [p.url for p in pages]
             self.statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
             return
-        env = make_environment(config)
+        if self.env is None or config != self.config:
+            self.env = make_environment(config)  # it notices template edits itself (auto_reload)
+        env = self.env
         templates = template_hash(config)
         written = {}
         for page in pages:

@@ -36,7 +36,9 @@ def template_hash(config: SiteConfig) -> str:
 def render_page(env: Environment, template: str, context: dict) -> bytes:
     """The bytes of one page."""
     if template == "json":
-        text = json.dumps(context["data"], ensure_ascii=False, sort_keys=True, indent=1, default=plain) + "\n"
+        # Compact: with indent, json falls back to its pure-Python encoder (ten times slower).
+        text = json.dumps(context["data"], ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                          default=plain) + "\n"
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # safe to inline
     else:
         text = env.get_template(template).render(context)
