@@ -109,9 +109,16 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
     previous = cache.manifest.get("fingerprints", {}) if cache.manifest.get("key") == cache.key else {}
     with staged(config.output_dir) as staging:
         fingerprints = write_pages(config, pages, staging, previous, progress, result)
-        for rel, source in static_files(config).items():
-            write_new(staging, rel, source.read_bytes())
+        write_statics(config, staging)
     cache.save(config, stats, started_ns, fingerprints, result.diags.items, result.page_kinds)
+
+
+def write_statics(config: SiteConfig, staging: Path) -> dict[str, bytes]:
+    """Copy the template folders' static files into a build; returns their contents."""
+    statics = {rel: source.read_bytes() for rel, source in static_files(config).items()}
+    for rel, data in statics.items():
+        write_new(staging, rel, data)
+    return statics
 
 
 def write_pages(config: SiteConfig, pages: list[Page], staging: Path, previous: dict, progress,

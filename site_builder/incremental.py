@@ -8,12 +8,12 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .builder import Build, paused_gc, plan_site, write_pages
+from .builder import Build, paused_gc, plan_site, write_pages, write_statics
 from .cache import forget_manifest
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostics
 from .load import FileCache
-from .output import remove_file, replace_file, staged, write_new
+from .output import remove_file, replace_file, staged
 from .pages import fingerprint
 from .render import make_environment, render_page, static_files, template_hash
 
@@ -77,10 +77,8 @@ class Incremental:
             with staged(config.output_dir) as staging:
                 # serve runs threads (tornado, the watcher): no fork here
                 self.written = write_pages(config, pages, staging, {}, None, build_result, workers=1)
-                for rel, source in static_files(config).items():
-                    write_new(staging, rel, source.read_bytes())
+                self.statics = write_statics(config, staging)
             result.rendered = [p.url for p in pages]
-            self.statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
             return
         if self.env is None or config != self.config:
             self.env = make_environment(config)  # it notices template edits itself (auto_reload)

@@ -20,7 +20,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado import web
 
-from .config import PACKAGE_TEMPLATES, SiteConfig
+from .config import SiteConfig
 from .diagnostics import Diagnostics
 from .incremental import Incremental, Rebuild
 
@@ -126,10 +126,8 @@ class Preview:
         return result
 
     def watched(self) -> list[Path]:
-        folders = [self.config.content_dir] + [d for d in self.config.template_dirs if d != PACKAGE_TEMPLATES]
-        if self.config.template_dirs[-1] == PACKAGE_TEMPLATES:
-            folders.append(PACKAGE_TEMPLATES)
-        return folders
+        """The content folder and every template folder (a site's own, then the built-in one)."""
+        return [self.config.content_dir, *self.config.template_dirs]
 
 
 def serve(config: SiteConfig, options: dict, host: str = "127.0.0.1", port: int = 8000) -> int:
