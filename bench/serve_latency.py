@@ -44,7 +44,7 @@ def rebuild_work(content: Path, runs: int) -> tuple[list[float], list[int]]:
             edit_title(article, run)
             result = builder.rebuild()
             assert not result.failed
-            times.append(result.ms)
+            times.append(result.seconds * 1000)
             counts.append(len(result.rendered))
         return times, counts
 

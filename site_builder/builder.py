@@ -4,27 +4,43 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import Environment
+
+from . import search
 from .cache import Cache, input_stats
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
 from .index import Site, build_site
 from .load import load_content
-from .output import reuse, staged, write_new
-from .pages import Page, fingerprint, plan
+from .output import in_place, safe_join, staged, write_new
+from .pages import Page, Plan, fingerprint, plan
 from .parallel import split
-from .render import make_environment, render_page, static_files, template_hash
-from .search import SearchIndex
+from .render import TemplateDigests, make_environment, render_page, static_files
 
 PAGE_KINDS = {"article.html": ("article", "articles"), "dossier.html": ("dossier", "dossiers"),
               "story.html": ("story", "stories"), "tag.html": ("tag", "tags"), "json": ("data file", "data files"),
               "feed.xml": ("feed", "feeds")}
 OTHER = ("other page", "other pages")
+
+
+@dataclass(slots=True)
+class State:
+    """What a build wrote into output/: enough for the next one to remake only what changed."""
+
+    settings: dict
+    fingerprints: dict[str, str] = field(default_factory=dict)  # file -> fingerprint of its bytes' inputs
+    deps: dict[str, frozenset] = field(default_factory=dict)  # file -> what its context read (pages._View)
+    digests: dict[tuple, str | None] = field(default_factory=dict)  # each of those -> its digest then
+    templates: dict[str, str] = field(default_factory=dict)  # template -> digest of it and what it uses
+    search: dict[str, tuple[str, frozenset, str]] = field(default_factory=dict)  # url -> id, shards, digest
+    statics: dict[str, str] = field(default_factory=dict)  # static file -> digest of its bytes
 
 
 @dataclass(slots=True)
@@ -35,18 +51,27 @@ class Build:
     diags: Diagnostics
     site: Site | None = None
     page_kinds: Counter = field(default_factory=Counter)
-    rendered: int = 0
+    rendered: list[str] = field(default_factory=list)  # URLs rendered and written
+    removed: list[str] = field(default_factory=list)  # files deleted
+    total: int = 0
     unchanged: bool = False  # nothing was read or written: no input changed since the last build
     seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.diags.errors)
 
     def summary(self) -> str:
         kinds = self.page_kinds
         parts = ", ".join(f"{n} {names[n != 1]}" for names, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
         warnings = len(self.diags.warnings)
         total = sum(kinds.values())
-        done = "nothing changed" if self.unchanged else f"{self.rendered} rendered"
+        done = "nothing changed" if self.unchanged else f"{len(self.rendered)} rendered"
         return (f"{total} pages ({parts}); {done}; {warnings} warning{'s' * (warnings != 1)}; "
                 f"{self.seconds:.2f} s")
+
+    def line(self) -> str:
+        return f"rebuilt {len(self.rendered)} of {self.total} pages in {self.seconds * 1000:.0f} ms"
 
 
 @contextlib.contextmanager
@@ -62,17 +87,17 @@ def paused_gc():
             gc.enable()
 
 
-def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None) -> tuple[Site, list[Page]]:
+def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None) -> tuple[Site, Plan]:
     """Read all content and plan every page; problems go to diags."""
     content = load_content(config, diags, cache)
     site = build_site(config, content, diags)
-    pages = plan(site)
-    _check_unique_urls(pages)
+    planned = plan(site)
+    _check_unique_urls(planned.pages)
     if config.base_url is None:
         diags.warning(SourcePos(config.display_path("site.yaml")),
                       "base_url is not set: feed.xml and sitemap.xml need absolute URLs; "
                       "set base_url in site.yaml or pass --base-url")
-    return site, pages
+    return site, planned
 
 
 def _check_unique_urls(pages: list[Page]) -> None:
@@ -85,7 +110,7 @@ def _check_unique_urls(pages: list[Page]) -> None:
 
 def build(config: SiteConfig, write: bool = True, progress: Callable[[int, int], None] | None = None,
           use_cache: bool = True) -> Build:
-    """Run the whole pipeline; output/ is replaced only when there are no errors."""
+    """Run the whole pipeline; output/ changes only when there are no errors."""
     started = time.perf_counter()
     result = Build(config, Diagnostics())
     with paused_gc():
@@ -102,57 +127,126 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
         result.unchanged = True
         result.page_kinds = cache.manifest.get("kinds", Counter())
         return
-    result.site, pages = plan_site(config, result.diags, cache.records)
-    result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in pages)
+    result.site, planned = plan_site(config, result.diags, cache.records)
+    result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in planned.pages)
+    result.total = len(planned.pages)
     if not write or result.diags.failed(config.strict):
         return
-    previous = cache.manifest.get("fingerprints", {}) if cache.manifest.get("key") == cache.key else {}
-    with staged(config.output_dir) as staging:
-        fingerprints = write_pages(config, pages, staging, previous, progress, result)
-        write_statics(config, staging)
-    cache.save(config, stats, started_ns, fingerprints, result.diags.items, result.page_kinds)
+    state = update(config, planned, cache.state(config), result, progress)
+    cache.save(config, stats, started_ns, state, result.diags.items, result.page_kinds)
 
 
-def write_statics(config: SiteConfig, staging: Path) -> dict[str, bytes]:
-    """Copy the template folders' static files into a build; returns their contents."""
-    statics = {rel: source.read_bytes() for rel, source in static_files(config).items()}
-    for rel, data in statics.items():
-        write_new(staging, rel, data)
-    return statics
+def update(config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress=None,
+           workers: int | None = None, env: Environment | None = None) -> State:
+    """Bring output/ up to date with a planned site.
 
+    Without the state of the build that output/ holds, every page is rendered into a
+    new folder that replaces output/. With it, only the pages whose template or one of
+    whose dependencies changed are remade, only those whose fingerprint changed are
+    rewritten, in place; pages no longer planned are deleted. Either way output/ is
+    left as it was if anything fails."""
+    env = env or make_environment(config)
+    templates = TemplateDigests(env)
+    used = {name: templates(name) for name in sorted({p.template for p in planned.pages})}
+    if previous is not None and previous.settings != config.settings():
+        previous = None
+    state = State(config.settings(), templates=used)
+    if previous is None:
+        todo, now = planned.pages, {}
+    else:
+        now = {token: planned.digest(token) for token in previous.digests}
+        changed = {token for token, digest in now.items() if digest != previous.digests[token]}
+        stale = {name for name, digest in used.items() if previous.templates.get(name) != digest}
+        todo = [p for p in planned.pages if p.template in stale or p.file not in previous.deps
+                or not previous.deps[p.file].isdisjoint(changed)]
+        state.fingerprints, state.deps = dict(previous.fingerprints), dict(previous.deps)
+        state.search = dict(previous.search)
+    old_fingerprints = previous.fingerprints if previous else {}
 
-def write_pages(config: SiteConfig, pages: list[Page], staging: Path, previous: dict, progress,
-                result: Build, workers: int | None = None) -> dict[str, str]:
-    """Render each page whose fingerprint changed; hard-link the others from the last build.
-    Both cores share the pages; the search documents are gathered on the way."""
-    search = SearchIndex(staging, config.language) if config.search else None
-
-    def work(part: int, parts: int) -> tuple[dict[str, str], int]:
-        env = make_environment(config)
-        templates = template_hash(config)
-        fingerprints, rendered = {}, 0
-        for number in range(part, len(pages), parts):
-            page = pages[number]
-            context = page.context()
-            digest = fingerprints[page.file] = fingerprint(page, context, templates)
-            if search:
-                search.add(page.url, page.template, context)
-            if previous.get(page.file) != digest or not reuse(config.output_dir, staging, page.file):
-                write_new(staging, page.file, render_page(env, page.template, context))
-                rendered += 1
+    def work(folder: Path, part: int, parts: int) -> tuple[list, list]:
+        made, docs = [], []
+        for number in range(part, len(todo), parts):
+            page = todo[number]
+            context, reads = page.make()
+            digest = fingerprint(page, context, used[page.template])
+            fresh = old_fingerprints.get(page.file) != digest
+            if fresh:
+                write_new(folder, page.file, render_page(env, page.template, context))
+            if config.search and (doc := search.document(page.url, page.template, context)):
+                docs.append(doc)
+            made.append((page.url, page.file, digest, reads, fresh))
             if progress and part == parts - 1 and (number // parts) % 200 == 0:
-                progress(number + 1, len(pages))
-        return fingerprints, rendered
+                progress(number + 1, len(todo))
+        return made, docs
 
-    try:
-        done = split(len(pages), work, workers)
-    except BaseException:
-        if search:
-            search.finish(ok=False)
-        raise
-    if search:
-        search.finish()
-    if progress:
-        progress(len(pages), len(pages))
-    result.rendered += sum(count for _, count in done)
-    return {file: digest for fingerprints, _ in done for file, digest in fingerprints.items()}
+    def remake(folder: Path) -> list:
+        done = split(len(todo), lambda part, parts: work(folder, part, parts), workers)
+        if progress:
+            progress(len(todo), len(todo))
+        docs = [doc for _, part_docs in done for doc in part_docs]
+        for made, _ in done:
+            for url, file, digest, reads, fresh in made:
+                state.fingerprints[file], state.deps[file] = digest, reads
+                if fresh:
+                    result.rendered.append(url)
+        return docs
+
+    statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
+    state.statics = {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in statics.items()}
+    if previous is None:
+        with staged(config.output_dir) as folder:
+            docs = remake(folder)
+            if config.search:
+                for rel, data in search.files(docs).items():
+                    write_new(folder, rel, data)
+            for rel, data in statics.items():
+                write_new(folder, rel, data)
+    else:
+        try:
+            with in_place(config.output_dir) as (folder, removed):
+                docs = remake(folder)
+                removed += sorted(set(previous.fingerprints) - {p.file for p in planned.pages})
+                for file in removed:
+                    del state.fingerprints[file], state.deps[file]
+                if config.search:
+                    _update_search(config, planned, previous, state, docs, folder, removed)
+                for rel, data in statics.items():
+                    if previous.statics.get(rel) != state.statics[rel]:
+                        write_new(folder, rel, data)
+                removed += sorted(set(previous.statics) - set(statics))
+                result.removed = list(removed)
+        except search.SearchError:  # the index on disk is not what the state says: write everything again
+            result.rendered.clear()
+            return update(config, planned, None, result, progress, workers, env)
+    if previous is None and config.search:
+        state.search = {d.url: (d.id, d.shards, d.digest) for d in docs}
+    referenced = set().union(*state.deps.values())
+    state.digests = {token: now[token] if token in now else planned.digest(token) for token in referenced}
+    return state
+
+
+def _update_search(config: SiteConfig, planned: Plan, previous: State, state: State, docs: list, folder: Path,
+                   removed: list[str]) -> None:
+    """Rewrite the search index files that the changed documents appear in."""
+    changed: dict[str, search.Document | None] = {}
+    for doc in docs:
+        if previous.search.get(doc.url, (None, None, None))[2] != doc.digest:
+            changed[doc.url] = doc
+            state.search[doc.url] = (doc.id, doc.shards, doc.digest)
+    searched = {p.url for p in planned.pages if p.template in search.SEARCHED}
+    for url in set(previous.search) - searched:
+        changed[url] = None
+        del state.search[url]
+    if not changed:
+        return
+
+    def read(rel: str) -> bytes | None:
+        try:
+            return safe_join(config.output_dir, rel).read_bytes()
+        except FileNotFoundError:
+            return None
+    for rel, data in search.update(read, previous.search, changed, len(state.search)).items():
+        if data is None:
+            removed.append(rel)
+        else:
+            write_new(folder, rel, data)

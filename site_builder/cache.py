@@ -93,8 +93,14 @@ class Cache:
         return (newest < m["started_ns"] - RACY_NS and (config.output_dir / "index.html").is_file()
                 and m.get("output_id") == _folder_id(config.output_dir))
 
-    def save(self, config: SiteConfig, stats: dict, started_ns: int, fingerprints: dict, diagnostics: list,
-             kinds: dict) -> None:
+    def state(self, config: SiteConfig):
+        """The state of the build that output/ holds, if this cache made it and output/ is still that folder."""
+        m = self.manifest
+        if m.get("key") != self.key or m.get("output_id") != _folder_id(config.output_dir):
+            return None
+        return m.get("state")
+
+    def save(self, config: SiteConfig, stats: dict, started_ns: int, state, diagnostics: list, kinds: dict) -> None:
         if not self.folder:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -102,7 +108,7 @@ class Cache:
             _write(self.folder / f"records-{self.key}.pickle", dict(self._records))
             self._records.dirty = False
         self.manifest = {"key": self.key, "settings": config.settings(), "stats": stats, "started_ns": started_ns,
-                         "fingerprints": fingerprints, "diagnostics": diagnostics, "kinds": kinds,
+                         "state": state, "diagnostics": diagnostics, "kinds": kinds,
                          "output_id": _folder_id(config.output_dir)}
         _write(self.folder / f"manifest-{_output_key(config)}.pickle", self.manifest)
 

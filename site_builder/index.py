@@ -92,6 +92,7 @@ class Site:
     stories: dict[str, Story]
     tags: dict[str, Tag]
     links: dict[str, tuple[Key | None, ...]]  # body source path -> resolved wikilinks
+    sources: dict[str, bytes]  # content file (relative path) -> digest of its bytes
 
 
 class _Registry:
@@ -202,7 +203,7 @@ def build_site(config: SiteConfig, content: Content, diags: Diagnostics) -> Site
         mentions=_mentions(newest, named), timeline=timeline, timelines=_per_entity(timeline),
         connections=_connections(articles, named, entities), roles=roles, members=members,
         parents=parents, children=children, stories=_stories(articles, content.stories, diags),
-        tags=_tags(articles), links=links)
+        tags=_tags(articles), links=links, sources=content.sources)
 
 
 def _unique_urls(articles: list[Article], diags: Diagnostics) -> list[Article]:

@@ -34,6 +34,7 @@ class Content:
     articles: tuple[Article, ...]
     notes: tuple[Note, ...]
     stories: tuple[StoryNote, ...]
+    sources: dict[str, bytes]  # rel path -> digest of the file's bytes, for every file read
 
 
 FileCache = dict  # rel path -> ((size, mtime), hash of the bytes, record or None, its diagnostics)
@@ -46,7 +47,8 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
     changed is not parsed again: its record and its diagnostics are reused."""
     root = config.content_dir
     cache = {} if cache is None else cache
-    load = functools.partial(_load_cached, config, diags, cache)
+    sources: dict[str, bytes] = {}
+    load = functools.partial(_load_cached, config, diags, cache, sources)
     article_files = _md_files(root, "articles", recursive=True)
     note_files = [(kind, rel) for kind in (PERSON, ORGANISATION) for rel in _md_files(root, FOLDERS[kind])]
     story_files = _md_files(root, "stories")
@@ -55,7 +57,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
     stories = [s for rel in story_files if (s := load(rel, _read_story))]
     for gone in set(cache) - set(article_files) - {rel for _, rel in note_files} - set(story_files):
         del cache[gone]
-    return Content(tuple(articles), tuple(notes), tuple(stories))
+    return Content(tuple(articles), tuple(notes), tuple(stories), sources)
 
 
 def _md_files(root: Path, folder: str, recursive: bool = False) -> list[str]:
@@ -67,7 +69,8 @@ def _md_files(root: Path, folder: str, recursive: bool = False) -> list[str]:
     return sorted(r for r in rels if not any(part.startswith(".") for part in r.split("/")))
 
 
-def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, rel: str, reader, *args):
+def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, sources: dict, rel: str, reader,
+                 *args):
     src = SourcePos(config.display_path(rel), 1)
     path = config.content_dir / rel
     try:
@@ -89,6 +92,7 @@ def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, rel: 
         diags.error(src, f"cannot read the file: {err.strerror}")
         return None
     diags.items.extend(hit[3])
+    sources[rel] = hit[1]
     return hit[2]
 
 

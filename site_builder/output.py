@@ -40,21 +40,64 @@ def write_new(root: Path, rel: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def reuse(previous: Path, root: Path, rel: str) -> bool:
-    """Hard-link an unchanged file of the previous build into the new one; False if it is gone."""
-    source = previous / rel
-    target = safe_join(root, rel)
-    target.parent.mkdir(parents=True, exist_ok=True)
+@contextlib.contextmanager
+def in_place(output: Path):
+    """Change some files of a live output/: the block writes new files into a pending folder
+    beside it (`write_new(pending, rel, data)`) and lists files to delete in `removed`; when it
+    ends normally each file is moved into place (a reader never sees half a file). If the block
+    or the moving fails, output/ is left as it was: files already moved are put back."""
+    output = output.resolve()
+    pending = Path(tempfile.mkdtemp(prefix=f".{output.name}.pending-", dir=output.parent))
+    removed: list[str] = []
     try:
-        os.link(source, target)
-    except FileNotFoundError:
-        return False
-    except OSError:  # another file system, or links not allowed
-        try:
-            shutil.copyfile(source, target)
-        except FileNotFoundError:
-            return False
-    return True
+        yield pending, removed
+        _apply(output, pending, removed)
+    finally:
+        shutil.rmtree(pending, ignore_errors=True)
+
+
+def _apply(output: Path, pending: Path, removed: list[str]) -> None:
+    backup = pending / ".backup"
+    backup.mkdir()
+    written = [os.path.relpath(os.path.join(root, name), pending)
+               for root, dirs, files in os.walk(pending) if not root.startswith(str(backup)) for name in files]
+    done: list[tuple[Path, Path | None]] = []  # (file in output/, its previous version or None)
+    try:
+        for rel in sorted(written):
+            target = safe_join(output, rel)
+            old = backup / str(len(done))
+            try:
+                os.link(target, old)
+            except FileNotFoundError:
+                old = None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(pending / rel, target)
+            done.append((target, old))
+        for rel in removed:
+            target = safe_join(output, rel)
+            old = backup / str(len(done))
+            try:
+                os.replace(target, old)
+            except FileNotFoundError:
+                continue
+            done.append((target, old))
+    except BaseException:
+        for target, old in reversed(done):
+            if old is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(old, target)
+        raise
+    for rel in removed:
+        _prune(output, safe_join(output, rel).parent)
+
+
+def _prune(root: Path, folder: Path) -> None:
+    """Remove folder and its parents up to root while they are empty."""
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _swap(staging: Path, output: Path) -> None:
@@ -70,29 +113,3 @@ def _swap(staging: Path, output: Path) -> None:
         raise
     finally:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def replace_file(output: Path, rel: str, data: bytes) -> None:
-    """Write one file of a live output/ so that a reader never sees it half-written."""
-    target = safe_join(output, rel)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def remove_file(output: Path, rel: str) -> None:
-    """Delete one file of output/ and any folders it leaves empty."""
-    target = safe_join(output, rel)
-    target.unlink(missing_ok=True)
-    folder = target.parent
-    root = output.resolve()
-    while folder != root and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent

@@ -17,6 +17,7 @@ from .model import FOLDERS, ORGANISATION, PERSON, Article, Body
 from .slugs import match_key, slugify
 
 RECENT = 10
+FEED_SIZE = 20
 PRECISION = {DAY: "day", MONTH: "month"}
 DATE_LABELS = {"born": "Born", "died": "Died", "founded": "Founded", "dissolved": "Dissolved"}
 FACT_LABELS = {"nationality": "Nationality", "kind": "Kind", "country": "Country"}
@@ -103,11 +104,12 @@ class Page:
     """One output file: its URL, its template and how to build its context.
 
     Contexts are built on demand, one page at a time: those of a 10,000-article
-    site do not fit in memory together."""
+    site do not fit in memory together. Building one also gives the page's
+    dependencies: every piece of the site it read (see _View.digest)."""
 
     url: str
     template: str
-    make: Callable[[], dict]
+    make: Callable[[], tuple[dict, frozenset]]
 
     @property
     def file(self) -> str:
@@ -116,15 +118,26 @@ class Page:
         return path + "index.html" if path.endswith("/") or not path else path
 
     def context(self) -> dict:
-        return self.make()
+        return self.make()[0]
 
 
 def fingerprint(page: Page, context: dict, template_hash: str) -> str:
-    """A digest of everything the page's bytes depend on: its template set and its context."""
+    """A digest of everything the page's bytes depend on: its templates and its context."""
     return _digest([page.template, template_hash, context])
 
 
-def plan(site: Site) -> list[Page]:
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Every page of a site, and the view that makes their contexts and digests their dependencies."""
+
+    pages: list[Page]
+    view: _View
+
+    def digest(self, token: tuple) -> str | None:
+        return self.view.digest(token)
+
+
+def plan(site: Site) -> Plan:
     """Every page of the site, in a stable order."""
     view = _View(site)
     specs: list[tuple[str, str, Callable[[], dict]]] = [("/", "home.html", view.home)]
@@ -144,25 +157,37 @@ def plan(site: Site) -> list[Page]:
         ("/stories/", "stories.html", view.story_index),
         ("/tags/", "tags.html", view.tag_index),
         ("/timeline/", "timeline.html", view.whole_timeline),
-        ("/graph.json", "json", lambda: {"data": view.graph()}),
+        ("/graph.json", "json", view.graph_data),
         ("/404.html", "404.html", lambda: {"title": "Page not found"}),
-        ("/feed.xml", "feed.xml", partial(view.feed, None, "/", site.articles)),
+        ("/feed.xml", "feed.xml", view.site_feed),
         ("/robots.txt", "robots.txt", dict),
     ]
     if site.config.search:
         specs.append(("/search/", "search.html", lambda: {"title": "Search"}))
-    html_urls = [url for url, template, _ in specs if template.endswith(".html") and url != "/404.html"]
-    specs.append(("/sitemap.xml", "sitemap.xml", lambda: {"urls": html_urls}))
-    return [Page(url, template, partial(view.page_context, url, template, make)) for url, template, make in specs]
+    view.html_urls = [url for url, template, _ in specs if template.endswith(".html") and url != "/404.html"]
+    specs.append(("/sitemap.xml", "sitemap.xml", view.sitemap))
+    pages = [Page(url, template, partial(view.page_context, url, template, make)) for url, template, make in specs]
+    return Plan(pages, view)
+
+
+def _hash(value) -> str:
+    """A digest of plain data by its repr: tuples, strings, numbers, dates and records, never sets."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
 
 
 class _View:
-    """Turns Site records into the plain data templates receive."""
+    """Turns Site records into the plain data templates receive, and records what each page reads.
+
+    While a page's context is made, every accessor adds a token for the piece of the
+    site it returns ("teaser" of an article, "ref" of an entity, "mentions" of an
+    entity...) to `reads`. digest(token) is a digest of that piece: a later build
+    needs to remake only the pages one of whose tokens has a new digest."""
 
     def __init__(self, site: Site):
         self.site = site
         self.config = site.config
         self.settings = site.config.settings()
+        self.by_path = {a.path: a for a in site.articles}
         self.events_of: dict[str, list[TimelineEntry]] = {}
         for entry in site.timeline:
             self.events_of.setdefault(entry.article.path, []).append(entry)
@@ -170,40 +195,110 @@ class _View:
         self.refs: dict[Key, dict] = {}
         self.entries: dict[int, dict] = {}
         self.teasers: dict[str, dict] = {}
-        self.dossiers: dict[Key, dict] = {}
+        self.dossiers: dict[Key, tuple[dict, set]] = {}
+        self.html_urls: list[str] = []
+        self.reads: set = set()
+        self._tokens: dict[tuple, tuple] = {}
 
-    def page_context(self, url: str, template: str, make: Callable[[], dict]) -> dict:
+    # -- dependencies --------------------------------------------------------------------------
+
+    def use(self, *token) -> None:
+        self.reads.add(self._tokens.setdefault(token, token))
+
+    def page_context(self, url: str, template: str, make: Callable[[], dict]) -> tuple[dict, frozenset]:
+        self.reads = set()
+        self.use("settings")
         context = {**make(), "site": self.settings, "url": url}
         if template.endswith(".html"):
             context["jsonld"] = structured.for_page(template, context, self.config.absolute_url, self.config.title)
-        return context
+        return context, frozenset(self.reads)
 
-    def dossier_data(self, entity: Entity) -> dict:
-        return {"data": self.dossier_json(entity)}
+    def digest(self, token: tuple) -> str | None:
+        """The digest of one piece of the site (None if it no longer exists): see the class doc."""
+        kind, *args = token
+        site = self.site
+        arg = args[0] if args else None
+        if kind == "settings":
+            return _hash(self.settings)
+        if kind in ("teaser", "article", "events", "named"):
+            article = self.by_path.get(arg)
+            if article is None:
+                return None
+            if kind == "teaser":
+                return _hash((article.title, article.slug, article.summary, article.published, article.source,
+                              article.author))
+            if kind == "article":
+                return site.sources[arg].hex()
+            if kind == "events":
+                return _hash([(e.event, e.entities) for e in self.events_of.get(arg, ())]
+                             + [article.title, article.slug, article.published])
+            return _hash((site.named[arg], sorted(site.about[arg])))
+        if kind == "links":
+            return _hash(site.links.get(arg))
+        if kind in ("ref", "entity"):
+            entity = site.entities.get(arg)
+            if entity is None:
+                return None
+            if kind == "ref":
+                return self.ref(arg).digest
+            note = site.sources.get(f"{FOLDERS[entity.kind]}/{entity.slug}.md") if entity.note else None
+            return _hash((entity.name, entity.aliases, note))
+        if kind in ("mentions", "timeline", "connections", "roles", "members", "parent", "children"):
+            if kind == "mentions":
+                return _hash([(m.article.path, m.role) for m in site.mentions.get(arg, ())])
+            if kind == "timeline":
+                return _hash([(e.article.path, e.event.order) for e in site.timelines.get(arg, ())])
+            table = {"connections": site.connections, "roles": site.roles, "members": site.members,
+                     "parent": site.parents, "children": site.children}[kind]
+            return _hash(table.get(arg))
+        if kind in ("story", "storypage"):
+            story = site.stories.get(arg)
+            if story is None:
+                return None
+            if kind == "story":
+                return _hash((story.title, story.summary, len(story.articles)))
+            return _hash((story.title, story.summary, [a.path for a in story.articles],
+                          site.sources.get(f"stories/{arg}.md")))
+        if kind == "tag":
+            tag = site.tags.get(arg)
+            return tag and _hash((tag.name, [a.path for a in tag.articles]))
+        if kind == "newest":
+            return _hash([a.path for a in site.articles[:arg]])
+        if kind == "articles":
+            return _hash([a.path for a in site.articles])
+        if kind == "all-stories":
+            return _hash(list(site.stories))
+        if kind == "all-tags":
+            return _hash([(t.slug, t.name, len(t.articles)) for t in site.tags.values()])
+        if kind == "covered":
+            return _hash([self.most_covered(k) for k in (PERSON, ORGANISATION)])
+        if kind == "entities":
+            return _hash([(e.slug, e.name, e.aliases, len(site.mentions.get(e.key, ())))
+                          for e in site.entities.values() if e.kind == arg])
+        if kind == "whole-timeline":
+            return _hash([(e.article.path, e.event.order) for e in site.timeline])
+        if kind == "urls":
+            return _hash(self.html_urls)
+        raise ValueError(f"unknown dependency {token}")
 
-    def dossier_feed(self, entity: Entity) -> dict:
-        return self.feed(entity.name, entity.url, [m.article for m in self.site.mentions.get(entity.key, ())])
-
-    def story_feed(self, slug: str) -> dict:
-        story = self.site.stories[slug]
-        return self.feed(story.title, f"/stories/{slug}/", story.articles[::-1])
-
-    def whole_timeline(self) -> dict:
-        return {"title": "Timeline", "timeline": self.timeline(self.site.timeline)}
+    # -- pieces shown on many pages --------------------------------------------------------------
 
     def ref(self, key: Key) -> dict:
+        self.use("ref", key)
         if key not in self.refs:
             entity = self.site.entities[key]
             self.refs[key] = Shared({"name": entity.name, "url": entity.url, "kind": entity.kind})
         return self.refs[key]
 
     def body(self, body: Body) -> Html:
+        self.use("links", body.src.path)
         keys = self.site.links.get(body.src.path) or (None,) * len(body.wikilinks)
-        links = [markdown.link_html(self.config.url(self.site.entities[k].url) if k else None, link.label,
+        links = [markdown.link_html(self.config.url(self.ref(k)["url"]) if k else None, link.label,
                                     "wikilink") for k, link in zip(keys, body.wikilinks, strict=True)]
         return Html(markdown.fill(body.html, links, self.config.base_path))
 
     def teaser(self, article: Article) -> dict:
+        self.use("teaser", article.path)
         if article.path not in self.teasers:
             self.teasers[article.path] = Shared(self._teaser(article))
         return self.teasers[article.path]
@@ -214,6 +309,9 @@ class _View:
                 "source": article.source}
 
     def entry(self, entry: TimelineEntry) -> dict:
+        self.use("events", entry.article.path)
+        for key in entry.entities:
+            self.use("ref", key)
         if id(entry) not in self.entries:
             self.entries[id(entry)] = Shared(self._entry(entry))
         return self.entries[id(entry)]
@@ -236,20 +334,49 @@ class _View:
         return [self.entry(e) for e in entries]
 
     def named(self, article: Article, kind: str) -> list[dict]:
+        self.use("named", article.path)
         return [self.ref(k).extend(role=role, about=k in self.site.about[article.path])
                 for k, role in self.site.named[article.path] if k[0] == kind]
 
+    def story_teaser(self, slug: str) -> dict:
+        self.use("story", slug)
+        story = self.site.stories[slug]
+        return {"title": story.title, "url": f"/stories/{slug}/", "summary": story.summary,
+                "count": len(story.articles)}
+
+    def mentions(self, key: Key) -> tuple:
+        self.use("mentions", key)
+        return self.site.mentions.get(key, ())
+
+    def role(self, role, organisation: Key | None) -> dict:
+        return {"title": role.title, "organisation": self.ref(organisation) if organisation else None,
+                "from": role.start.display() if role.start else None,
+                "from_iso": role.start.iso() if role.start else None,
+                "to": role.end.display() if role.end else None,
+                "to_iso": role.end.iso() if role.end else None}
+
+    def most_covered(self, kind: str) -> list[tuple[Key, int]]:
+        mentions = self.site.mentions
+        keys = [k for k in self.site.entities if k[0] == kind and k in mentions]
+        keys.sort(key=lambda k: (-len(mentions[k]), self.site.entities[k].name.casefold()))
+        return [(k, len(mentions[k])) for k in keys[:RECENT]]
+
+    # -- pages -----------------------------------------------------------------------------------
+
     def home(self) -> dict:
-        def most_covered(kind):
-            keys = [k for k in self.site.entities if k[0] == kind and k in self.site.mentions]
-            keys.sort(key=lambda k: (-len(self.site.mentions[k]), self.site.entities[k].name.casefold()))
-            return [self.ref(k).extend(count=len(self.site.mentions[k])) for k in keys[:RECENT]]
+        self.use("newest", RECENT)
+        self.use("all-stories")
+        self.use("covered")
+
+        def covered(kind):
+            return [self.ref(k).extend(count=n) for k, n in self.most_covered(kind)]
         return {"title": self.config.title, "description": self.config.description,
                 "articles": [self.teaser(a) for a in self.site.articles[:RECENT]],
                 "stories": [self.story_teaser(s) for s in self.site.stories],
-                "people": most_covered(PERSON), "organisations": most_covered(ORGANISATION)}
+                "people": covered(PERSON), "organisations": covered(ORGANISATION)}
 
     def article(self, article: Article) -> dict:
+        self.use("article", article.path)
         timeline = self.events_of.get(article.path, ())
         return {**self.teaser(article), "source_url": article.source_url, "author": article.author,
                 "datetime": article.published.isoformat(), "body": self.body(article.body),
@@ -261,12 +388,18 @@ class _View:
     def dossier(self, entity: Entity) -> dict:
         # The page, its JSON and its feed are made one after the other: keep only the last one.
         if entity.key not in self.dossiers:
-            self.dossiers = {entity.key: self._dossier(entity)}
-        return self.dossiers[entity.key]
+            outer, self.reads = self.reads, set()
+            self.dossiers = {entity.key: (self._dossier(entity), self.reads)}
+            self.reads = outer
+        data, reads = self.dossiers[entity.key]
+        self.reads |= reads
+        return data
 
     def _dossier(self, entity: Entity) -> dict:
         key, note = entity.key, entity.note
-        mentions = self.site.mentions.get(key, ())
+        for part in ("entity", "timeline", "connections", "roles", "members", "parent", "children"):
+            self.use(part, key)
+        mentions = self.mentions(key)
         timeline = self.site.timelines.get(key, ())
         connections = [self.ref(k).extend(count=n) for k, n in self.site.connections.get(key, ())]
         return {
@@ -289,12 +422,8 @@ class _View:
             "feed": entity.url + "feed.xml",
         }
 
-    def role(self, role, organisation: Key | None) -> dict:
-        return {"title": role.title, "organisation": self.ref(organisation) if organisation else None,
-                "from": role.start.display() if role.start else None,
-                "from_iso": role.start.iso() if role.start else None,
-                "to": role.end.display() if role.end else None,
-                "to_iso": role.end.iso() if role.end else None}
+    def dossier_data(self, entity: Entity) -> dict:
+        return {"data": self.dossier_json(entity)}
 
     def dossier_json(self, entity: Entity) -> dict:
         page = self.dossier(entity)
@@ -321,13 +450,14 @@ class _View:
                              "articles": c["count"]} for c in page["connections"]],
         }
 
-    def story_teaser(self, slug: str) -> dict:
-        story = self.site.stories[slug]
-        return {"title": story.title, "url": f"/stories/{slug}/", "summary": story.summary,
-                "count": len(story.articles)}
+    def dossier_feed(self, entity: Entity) -> dict:
+        return self.feed(self.ref(entity.key)["name"], entity.url, [m.article for m in self.mentions(entity.key)])
 
     def story(self, slug: str) -> dict:
+        self.use("storypage", slug)
         story = self.site.stories[slug]
+        for article in story.articles:
+            self.use("named", article.path)
         counts: Counter = Counter(k for a in story.articles for k, _ in self.site.named[a.path])
         involved = sorted(counts, key=lambda k: (-counts[k], self.site.entities[k].name.casefold(), k))
         paths = {a.path for a in story.articles}
@@ -339,11 +469,18 @@ class _View:
                 "organisations": [self.ref(k).extend(count=counts[k]) for k in involved if k[0] == ORGANISATION],
                 "timeline": self.timeline(entries), "feed": f"/stories/{slug}/feed.xml"}
 
+    def story_feed(self, slug: str) -> dict:
+        self.use("storypage", slug)
+        story = self.site.stories[slug]
+        return self.feed(story.title, f"/stories/{slug}/", story.articles[::-1])
+
     def tag(self, slug: str) -> dict:
+        self.use("tag", slug)
         tag = self.site.tags[slug]
         return {"title": tag.name, "articles": [self.teaser(a) for a in tag.articles]}
 
     def entity_index(self, kind: str) -> dict:
+        self.use("entities", kind)
         entities = sorted((e for e in self.site.entities.values() if e.kind == kind),
                           key=lambda e: (_sort_name(e.name), e.slug))
         groups = [{"letter": letter, "entries": [{**self.ref(e.key), "aliases": list(e.aliases),
@@ -352,27 +489,42 @@ class _View:
         return {"title": FOLDERS[kind].capitalize(), "kind": kind, "groups": groups}
 
     def article_index(self) -> dict:
+        self.use("articles")
         groups = [{"year": year, "articles": [self.teaser(a) for a in group]}
                   for year, group in groupby(self.site.articles, key=lambda a: a.published.year)]
         return {"title": "Articles", "groups": groups}
 
     def story_index(self) -> dict:
+        self.use("all-stories")
         stories = sorted(self.site.stories, key=lambda s: _sort_name(self.site.stories[s].title))
         return {"title": "Stories", "stories": [self.story_teaser(s) for s in stories]}
 
     def tag_index(self) -> dict:
+        self.use("all-tags")
         tags = sorted(self.site.tags.values(), key=lambda t: (_sort_name(t.name), t.slug))
         return {"title": "Tags", "tags": [{"name": t.name, "url": f"/tags/{t.slug}/", "count": len(t.articles)}
                                           for t in tags]}
 
+    def whole_timeline(self) -> dict:
+        self.use("whole-timeline")
+        return {"title": "Timeline", "timeline": self.timeline(self.site.timeline)}
+
+    def graph_data(self) -> dict:
+        return {"data": self.graph()}
+
     def graph(self) -> dict:
         """Nodes, edges weighted by articles in common, and those articles cited by slug."""
+        self.use("entities", PERSON)
+        self.use("entities", ORGANISATION)
+        self.use("articles")
         absolute = self.config.absolute_url
         ids = {key: f"{FOLDERS[key[0]]}/{key[1]}" for key in self.site.entities}
         nodes = [{"id": ids[e.key], "kind": e.kind, "name": e.name, "url": absolute(e.url),
                   "articles": len(self.site.mentions.get(e.key, ()))} for e in self.site.entities.values()]
         pairs: dict[tuple[str, str], list[str]] = {}
         for article in reversed(self.site.articles):
+            self.use("named", article.path)
+            self.use("teaser", article.path)
             names = sorted(ids[k] for k, _ in self.site.named[article.path])
             for i, a in enumerate(names):
                 for b in names[i + 1:]:
@@ -383,9 +535,17 @@ class _View:
                              "date": a.published.date().isoformat()} for a in reversed(self.site.articles)}
         return {"title": self.config.title, "nodes": nodes, "edges": edges, "articles": articles}
 
+    def site_feed(self) -> dict:
+        self.use("newest", FEED_SIZE)
+        return self.feed(None, "/", self.site.articles)
+
+    def sitemap(self) -> dict:
+        self.use("urls")
+        return {"urls": self.html_urls}
+
     def feed(self, name: str | None, alternate: str, articles) -> dict:
         """An Atom feed of the newest articles (of the site, a dossier or a story)."""
-        articles = articles[:20]
+        articles = articles[:FEED_SIZE]
         title = f"{name} · {self.config.title}" if name else self.config.title
         return {"title": title, "alternate": alternate,
                 "updated": articles[0].published.isoformat() if articles else "1970-01-01T00:00:00+00:00",

@@ -6,7 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+import jinja2
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, meta
 
 from .config import SiteConfig
 from .pages import plain
@@ -16,7 +17,7 @@ def make_environment(config: SiteConfig) -> Environment:
     """Autoescaping on for everything; `url` and `absolute_url` filters honour base_url."""
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in config.template_dirs]),
-        autoescape=select_autoescape(default_for_string=True, default=True),
+        autoescape=jinja2.select_autoescape(default_for_string=True, default=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["url"] = config.url
     env.filters["absolute_url"] = config.absolute_url
@@ -24,22 +25,50 @@ def make_environment(config: SiteConfig) -> Environment:
     return env
 
 
-def template_hash(config: SiteConfig) -> str:
-    """A digest of every template and static file, so a template edit changes fingerprints."""
-    digest = hashlib.sha256()
-    for folder in config.template_dirs:
-        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+class TemplateDigests:
+    """A digest per template of its source and of every template it extends, includes or imports,
+    so a template edit changes the fingerprints of exactly the pages that use it."""
+
+    def __init__(self, env: Environment):
+        self.env = env
+        self.own: dict[str, str] = {}
+        self.closed: dict[str, str] = {}
+        self.refs: dict[str, list[str]] = {}
+
+    def __call__(self, name: str) -> str:
+        if name not in self.closed:
+            seen: list[str] = []
+            self._visit(name, seen)
+            self.closed[name] = hashlib.sha256("\0".join(self.own[n] for n in sorted(seen)).encode()).hexdigest()
+        return self.closed[name]
+
+    def _visit(self, name: str, seen: list[str]) -> None:
+        if name in seen:
+            return
+        seen.append(name)
+        if name not in self.own:
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, name)
+            except TemplateNotFound:  # "json", or a template the page will fail to find
+                self.own[name] = f"{name}: none"
+                return
+            self.own[name] = f"{name}: {filename}: {hashlib.sha256(source.encode()).hexdigest()}"
+            self.refs[name] = [n for n in meta.find_referenced_templates(self.env.parse(source)) if n]
+        for child in self.refs.get(name, ()):
+            self._visit(child, seen)
+
+
+def inert_json(value, **options) -> str:
+    """Compact JSON with <, > and & escaped, so that it stays data even pasted into a page.
+    (With indent, json falls back to its pure-Python encoder, ten times slower.)"""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), **options)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render_page(env: Environment, template: str, context: dict) -> bytes:
     """The bytes of one page."""
     if template == "json":
-        # Compact: with indent, json falls back to its pure-Python encoder (ten times slower).
-        text = json.dumps(context["data"], ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                          default=plain) + "\n"
-        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # safe to inline
+        text = inert_json(context["data"], default=plain) + "\n"
     else:
         text = env.get_template(template).render(context)
     return text.encode("utf-8")

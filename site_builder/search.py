@@ -1,85 +1,220 @@
-"""The search index: Pagefind, given a small document per searchable page.
+"""The search index: static JSON files under /search/ that search.js queries in the browser.
 
-Pagefind reads a title and the text of each article, dossier and story, not the
-rendered pages: reading back hundreds of megabytes of HTML (timelines, article
-lists) cost more than the indexing itself, and would index lists as content."""
+Each searched page (article, dossier, story) becomes a document: a title, a line
+to show under it and the words it contains, folded (no accents, lower case).
+Words go to term files by their first two letters, so a query fetches only the
+files its words start with; a document is known by a short id made from its URL,
+so adding one document never renumbers the others. Every file is a pure function
+of the current documents: updating the files of an edited document gives the same
+bytes as writing them all again, which is what makes the index incremental."""
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
+import hashlib
 import html
-import shutil
-import tempfile
-from pathlib import Path
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .render import inert_json
 
 SEARCHED = ("article.html", "dossier.html", "story.html")
+FOLDER = "search"
+ID_CHARS = 8
+MAX_WEIGHT = 99
+TITLE, NAMES, TEXT = 10, 3, 1
+EXCERPT = 180
+KINDS = {"person": "Person", "organisation": "Organisation"}
+_WORD = re.compile(r"[^\W_]+")
+_TAG = re.compile(r"<[^>]*>")
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 class SearchError(RuntimeError):
-    """Pagefind could not index the site."""
+    """The search index could not be updated incrementally; write it whole."""
 
 
-def document(template: str, context: dict, language: str) -> str | None:
-    """The HTML Pagefind indexes for a page, or None for pages that are not searched."""
+# The combining accents NFKD splits off Latin, Greek and Cyrillic letters (search.js strips the same).
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: what is indexed and what a query is matched as (search.js does the same)."""
+    if text.isascii():
+        return text.lower()
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text)).lower()
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(fold(text)) if len(w) > 1]
+
+
+def doc_id(url: str) -> str:
+    number = int.from_bytes(hashlib.blake2b(url.encode(), digest_size=8).digest(), "big")
+    chars = []
+    for _ in range(ID_CHARS):
+        number, digit = divmod(number, 36)
+        chars.append(_ALPHABET[digit])
+    return "".join(chars)
+
+
+def shard_name(term: str) -> str:
+    """The term file a term lives in: its first two letters, hex-encoded for any file system."""
+    return term[:2].encode().hex()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    url: str
+    id: str
+    meta: dict  # what a result shows: url, title, kind, excerpt
+    terms: dict[str, int]  # folded word -> weight
+
+    @property
+    def shards(self) -> frozenset[str]:
+        return frozenset(shard_name(t) for t in self.terms)
+
+    @property
+    def digest(self) -> str:
+        data = json.dumps([self.meta, sorted(self.terms.items())], ensure_ascii=False, separators=(",", ":"))
+        return hashlib.blake2b(data.encode(), digest_size=12).hexdigest()
+
+
+def plain_text(markup) -> str:
+    return html.unescape(_TAG.sub(" ", str(markup or "")))
+
+
+def document(url: str, template: str, context: Mapping) -> Document | None:
+    """The search document of a page, or None for pages that are not searched."""
     if template not in SEARCHED:
         return None
-    esc = html.escape
-    parts = [f"<h1>{esc(context['title'])}</h1>"]
+    title = context["title"]
     if template == "article.html":
-        parts.append(f"<p>{esc(context.get('summary') or '')}</p>{context['body']}")
+        names = [p["name"] for p in (*context["people"], *context["organisations"])]
+        body = plain_text(context["body"])
+        excerpt, kind = context.get("summary") or body, "Article"
+        extra = [context.get("summary") or "", context.get("source") or ""]
     elif template == "dossier.html":
-        kind = "Person" if context["kind"] == "person" else "Organisation"
-        parts.append(f"<p>{kind}. {esc(', '.join(context['aliases']))}</p>")
-        parts += [f"<p>{esc(r['title'])}{', ' + esc(r['organisation']['name']) if r['organisation'] else ''}</p>"
-                  for r in context["roles"]]
-        parts.append(str(context["notes"] or ""))
+        names = [*context["aliases"], *(r["organisation"]["name"] for r in context["roles"] if r["organisation"])]
+        body = plain_text(context["notes"])
+        roles = [r["title"] for r in context["roles"]]
+        kind = KINDS.get(context["kind"], "Dossier")
+        excerpt = " · ".join([*context["aliases"], *roles]) or body
+        extra = roles
     else:
-        parts.append(f"<p>{esc(context.get('summary') or '')}</p>{context.get('body') or ''}")
-    return (f'<!doctype html><html lang="{esc(language)}"><head><title>{esc(context["title"])}</title></head>'
-            f'<body><main data-pagefind-body>{"".join(parts)}</main></body></html>')
+        names, body, kind = [], plain_text(context.get("body")), "Story"
+        excerpt = context.get("summary") or body
+        extra = [context.get("summary") or ""]
+    terms: dict[str, int] = {}
+    for text, weight in ((title, TITLE), (" ".join(names), NAMES), (" ".join(extra), NAMES), (body, TEXT)):
+        for word in words(text):
+            terms[word] = min(terms.get(word, 0) + weight, MAX_WEIGHT)
+    excerpt = " ".join(excerpt.split())
+    if len(excerpt) > EXCERPT:
+        excerpt = excerpt[:EXCERPT].rsplit(" ", 1)[0] + "…"
+    meta = {"url": url, "title": title, "kind": kind, "excerpt": excerpt}
+    if template == "article.html":
+        meta["date"] = context["date"]
+    return Document(url, doc_id(url), meta, terms)
 
 
-class SearchIndex:
-    """Collects each page's searchable document, then has Pagefind index them into folder/pagefind/.
-
-    The documents are written to a scratch folder that Pagefind reads as a site: its
-    service takes a directory far faster than one page per message."""
-
-    def __init__(self, folder: Path, language: str):
-        self.language = language
-        self.output = folder / "pagefind"
-        self.scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=folder.parent))
-        self.count = 0
-
-    def add(self, url: str, template: str, context: dict) -> None:
-        content = document(template, context, self.language)
-        if content is not None:
-            target = self.scratch / url.strip("/") / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
-            self.count += 1
-
-    def finish(self, ok: bool = True) -> int:
-        """Write the index (or, if not ok, only clean up); returns the pages indexed."""
-        try:
-            if ok:
-                _run_async(self._index)
-        except Exception as err:
-            raise SearchError(f"pagefind failed: {err}") from err
-        finally:
-            shutil.rmtree(self.scratch, ignore_errors=True)
-        return self.count
-
-    async def _index(self) -> None:
-        from pagefind.index import IndexConfig, PagefindIndex
-
-        config = IndexConfig(force_language=self.language, output_path=str(self.output))
-        async with PagefindIndex(config=config) as index:
-            await index.add_directory(str(self.scratch))
+def _dump(value) -> bytes:
+    return inert_json(value).encode()
 
 
-def _run_async(make_coroutine):
-    """Run a coroutine to the end in a thread of its own: the caller may already run an event loop."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+def _shard_files(docs: Iterable[Document], only: set[str] | None = None) -> dict[str, dict[str, list]]:
+    """Term files: shard -> term -> [id, weight, id, weight, ...], ids in order."""
+    shards: dict[str, dict[str, list]] = {}
+    for doc in sorted(docs, key=lambda d: d.id):
+        for term, weight in doc.terms.items():
+            name = shard_name(term)
+            if only is None or name in only:
+                shards.setdefault(name, {}).setdefault(term, []).extend((doc.id, weight))
+    return shards
+
+
+def _doc_files(docs: Iterable[Document], only: set[str] | None = None) -> dict[str, dict[str, dict]]:
+    chunks: dict[str, dict[str, dict]] = {}
+    for doc in docs:
+        if only is None or doc.id[:2] in only:
+            chunks.setdefault(doc.id[:2], {})[doc.id] = doc.meta
+    return chunks
+
+
+def files(docs: list[Document]) -> dict[str, bytes]:
+    """Every file of the index, relative to output/, for these documents."""
+    _check_ids(docs)
+    out = {f"{FOLDER}/terms/{name}.json": _dump(terms) for name, terms in _shard_files(docs).items()}
+    out.update({f"{FOLDER}/docs/{name}.json": _dump(chunk) for name, chunk in _doc_files(docs).items()})
+    out[f"{FOLDER}/index.json"] = _dump({"documents": len(docs), "version": 1})
+    return out
+
+
+def _check_ids(docs: list[Document]) -> None:
+    seen: dict[str, str] = {}
+    for doc in docs:
+        if seen.setdefault(doc.id, doc.url) != doc.url:  # 1 in 10^12 per pair; never silently merge two pages
+            raise AssertionError(f"search ids collide: {seen[doc.id]} and {doc.url}")
+
+
+def update(read, previous: Mapping[str, tuple], changed: Mapping[str, Document | None],
+           count: int) -> dict[str, bytes | None]:
+    """The index files that change when these documents change (None: removed), given how to read
+    the current file of a path and each previous document's id and shards. Files to delete map to None."""
+    dirty_shards: set[str] = set()
+    dirty_chunks: set[str] = set()
+    gone_ids: set[str] = set()
+    for url, doc in changed.items():
+        if url in previous:
+            old_id, old_shards = previous[url][:2]
+            dirty_shards |= old_shards
+            dirty_chunks.add(old_id[:2])
+            gone_ids.add(old_id)
+        if doc is not None:
+            dirty_shards |= doc.shards
+            dirty_chunks.add(doc.id[:2])
+    new_docs = [d for d in changed.values() if d is not None]
+    ids = {entry[0] for entry in previous.values()} - gone_ids
+    for doc in new_docs:
+        if doc.id in ids:
+            raise SearchError(f"search id of {doc.url} collides")
+        ids.add(doc.id)
+    out: dict[str, bytes | None] = {}
+    fresh_shards = _shard_files(new_docs, dirty_shards)
+    for name in sorted(dirty_shards):
+        path = f"{FOLDER}/terms/{name}.json"
+        merged = _merge_postings(_load(read, path), gone_ids, fresh_shards.get(name, {}))
+        out[path] = _dump(merged) if merged else None
+    fresh_chunks = _doc_files(new_docs, dirty_chunks)
+    for name in sorted(dirty_chunks):
+        path = f"{FOLDER}/docs/{name}.json"
+        chunk = {i: m for i, m in _load(read, path).items() if i not in gone_ids}
+        chunk.update(fresh_chunks.get(name, {}))
+        out[path] = _dump(chunk) if chunk else None
+    out[f"{FOLDER}/index.json"] = _dump({"documents": count, "version": 1})
+    return out
+
+
+def _load(read, path: str) -> dict:
+    data = read(path)
+    if data is None:
+        return {}
+    try:
+        return json.loads(data)
+    except ValueError as err:
+        raise SearchError(f"{path}: {err}") from err
+
+
+def _merge_postings(old: dict[str, list], gone: set[str], fresh: dict[str, list]) -> dict[str, list]:
+    merged: dict[str, list] = {}
+    for term in old.keys() | fresh.keys():
+        postings = old.get(term, [])
+        pairs = [(postings[i], postings[i + 1]) for i in range(0, len(postings), 2) if postings[i] not in gone]
+        extra = fresh.get(term, [])
+        pairs += [(extra[i], extra[i + 1]) for i in range(0, len(extra), 2)]
+        if pairs:
+            pairs.sort()
+            merged[term] = [x for pair in pairs for x in pair]
+    return merged

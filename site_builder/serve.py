@@ -20,9 +20,10 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado import web
 
+from .builder import Build
 from .config import SiteConfig
 from .diagnostics import Diagnostics
-from .incremental import Incremental, Rebuild
+from .incremental import Incremental
 
 LIVE_SCRIPT = (b'<script>(function(){var s=document.createElement("script");'
                b's.src="/livereload.js?port="+(window.location.port||80);document.head.appendChild(s);})();</script>')
@@ -108,7 +109,7 @@ class Preview:
         self.out = out
         self.failing = False
 
-    def rebuild(self) -> Rebuild:
+    def rebuild(self) -> Build:
         result = self.builder.rebuild()
         for problem in result.diags.sorted():
             print(problem, file=self.out)

@@ -47,7 +47,7 @@ def test_axe_finds_no_serious_or_critical_violation(published, browser, axe_sour
     page = browser.new_page(viewport=VIEWPORTS["desktop"], color_scheme=scheme)
     page.goto(base_url + PAGES[kind])
     if kind == "search":
-        page.locator(".pagefind-ui__search-input").wait_for()
+        page.locator("#search-input").wait_for()
     page.add_script_tag(content=axe_source)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:3]]}
