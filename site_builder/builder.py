@@ -39,7 +39,7 @@ class State:
     deps: dict[str, frozenset] = field(default_factory=dict)  # file -> what its context read (pages._View)
     digests: dict[tuple, str | None] = field(default_factory=dict)  # each of those -> its digest then
     templates: dict[str, str] = field(default_factory=dict)  # template -> digest of it and what it uses
-    search: dict[str, tuple[str, frozenset, str]] = field(default_factory=dict)  # url -> id, shards, digest
+    search: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # url -> search.Document.entry()
     statics: dict[str, str] = field(default_factory=dict)  # static file -> digest of its bytes
 
 
@@ -219,7 +219,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
             result.rendered.clear()
             return update(config, planned, None, result, progress, workers, env)
     if previous is None and config.search:
-        state.search = {d.url: (d.id, d.shards, d.digest) for d in docs}
+        state.search = {d.url: d.entry() for d in docs}
     referenced = set().union(*state.deps.values())
     state.digests = {token: now[token] if token in now else planned.digest(token) for token in referenced}
     return state
@@ -230,9 +230,10 @@ def _update_search(config: SiteConfig, planned: Plan, previous: State, state: St
     """Rewrite the search index files that the changed documents appear in."""
     changed: dict[str, search.Document | None] = {}
     for doc in docs:
-        if previous.search.get(doc.url, (None, None, None))[2] != doc.digest:
+        entry = doc.entry()
+        if previous.search.get(doc.url) != entry:
             changed[doc.url] = doc
-            state.search[doc.url] = (doc.id, doc.shards, doc.digest)
+            state.search[doc.url] = entry
     searched = {p.url for p in planned.pages if p.template in search.SEARCHED}
     for url in set(previous.search) - searched:
         changed[url] = None

@@ -41,17 +41,26 @@ def input_stats(config: SiteConfig) -> dict[str, list[int]]:
     return stats
 
 
-class Records(dict):
-    """Parsed files by path; remembers whether anything changed since it was read."""
+BUCKETS = 32  # records are saved in this many files, so one edit rewrites a thirty-second of them
 
-    dirty = False
+
+def _bucket(rel: str) -> int:
+    return hashlib.blake2b(rel.encode(), digest_size=2).digest()[0] % BUCKETS
+
+
+class Records(dict):
+    """Parsed files by path; remembers which buckets changed since they were read."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.dirty: set[int] = set()
 
     def __setitem__(self, key, value):
-        self.dirty = True
+        self.dirty.add(_bucket(key))
         super().__setitem__(key, value)
 
     def __delitem__(self, key):
-        self.dirty = True
+        self.dirty.add(_bucket(key))
         super().__delitem__(key)
 
 
@@ -68,10 +77,13 @@ class Cache:
     def records(self) -> Records:
         """Parsed files, read from disk on first use (a build with nothing changed never needs them)."""
         if self._records is None:
-            stored = _read(self.folder / f"records-{self.key}.pickle") if self.folder else None
-            self._records = Records(stored or {})
-            self._records.dirty = False
+            self._records = Records()
+            for number in range(BUCKETS) if self.folder else ():
+                dict.update(self._records, _read(self._bucket_file(number)) or {})
         return self._records
+
+    def _bucket_file(self, number: int) -> Path:
+        return self.folder / f"records-{self.key}-{number}.pickle"
 
     @classmethod
     def open(cls, config: SiteConfig, use: bool = True) -> Cache:
@@ -105,8 +117,13 @@ class Cache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         if self._records is not None and self._records.dirty:
-            _write(self.folder / f"records-{self.key}.pickle", dict(self._records))
-            self._records.dirty = False
+            buckets: dict[int, dict] = {number: {} for number in self._records.dirty}
+            for rel, record in self._records.items():
+                if (number := _bucket(rel)) in buckets:
+                    buckets[number][rel] = record
+            for number, records in buckets.items():
+                _write(self._bucket_file(number), records)
+            self._records.dirty.clear()
         self.manifest = {"key": self.key, "settings": config.settings(), "stats": stats, "started_ns": started_ns,
                          "state": state, "diagnostics": diagnostics, "kinds": kinds,
                          "output_id": _folder_id(config.output_dir)}

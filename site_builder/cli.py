@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import traceback
 from pathlib import Path
@@ -73,10 +74,12 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from_command_line = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
+    args.exit_after = from_command_line
     try:
         return _run(args)
     except KeyboardInterrupt:
@@ -106,6 +109,8 @@ def _run(args: argparse.Namespace) -> int:
     if diags.failed(args.strict):
         return _report(diags, args.strict)
     progress = _progress_printer() if not args.quiet and sys.stderr.isatty() else None
+    if args.exit_after:
+        gc.disable()  # one build, then exit: collecting cycles among millions of records only costs time
     result = build(config, write=args.command in ("build", "deploy"), progress=progress)
     result.diags.items[:0] = diags.items
     status = _report(result.diags, args.strict)

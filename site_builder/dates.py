@@ -22,7 +22,7 @@ class DateError(ValueError):
     """A date that the contract does not allow; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PartialDate:
     year: int
     month: int | None = None
@@ -71,7 +71,7 @@ class PartialDate:
         return text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DateSpan:
     """A single date (end is start) or an interval; an open end is None."""
 

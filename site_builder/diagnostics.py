@@ -8,7 +8,7 @@ ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, order=True)
 class SourcePos:
     """A place in a content file: its path as shown to the user and a 1-based line."""
 
@@ -20,7 +20,7 @@ class SourcePos:
         return self if line is None else SourcePos(self.path, line)
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, order=True)
 class Diagnostic:
     path: str
     line: int

@@ -20,7 +20,7 @@ _WIKILINK_RE = re.compile(r"\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _CONTROL_RE = re.compile(r"[\x00-\x20\x7f]+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WikiLink:
     """`[[target]]` or `[[target|label]]`; kind is set by a 'person:' or 'organisation:' prefix."""
 
@@ -30,7 +30,7 @@ class WikiLink:
     line: int  # 0-based line within the body
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rendered:
     html: str  # with placeholders for wikilinks
     wikilinks: tuple[WikiLink, ...]

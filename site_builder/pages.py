@@ -230,8 +230,8 @@ class _View:
             if kind == "article":
                 return site.sources[arg].hex()
             if kind == "events":
-                return _hash([(e.event, e.entities) for e in self.events_of.get(arg, ())]
-                             + [article.title, article.slug, article.published])
+                return _hash([(e.event.date.edtf(), e.event.text, e.event.order, e.entities)
+                              for e in self.events_of.get(arg, ())] + [article.title, article.slug, article.published])
             return _hash((site.named[arg], sorted(site.about[arg])))
         if kind == "links":
             return _hash(site.links.get(arg))

@@ -73,13 +73,26 @@ class Document:
     terms: dict[str, int]  # folded word -> weight
 
     @property
-    def shards(self) -> frozenset[str]:
-        return frozenset(shard_name(t) for t in self.terms)
+    def sums(self) -> str:
+        """A digest of this document's entries in each term file: 'file:crc,...'. An edit
+        rewrites only the files whose checksum changed."""
+        entries: dict[str, list[str]] = {}
+        for term, weight in sorted(self.terms.items()):
+            entries.setdefault(shard_name(term), []).append(f"{term}\0{weight}")
+        return ",".join(f"{name}:{hashlib.blake2b(chr(1).join(e).encode(), digest_size=8).hexdigest()}"
+                        for name, e in sorted(entries.items()))
 
     @property
-    def digest(self) -> str:
-        data = json.dumps([self.meta, sorted(self.terms.items())], ensure_ascii=False, separators=(",", ":"))
-        return hashlib.blake2b(data.encode(), digest_size=12).hexdigest()
+    def meta_digest(self) -> str:
+        return hashlib.blake2b(_dump(self.meta), digest_size=12).hexdigest()
+
+    def entry(self) -> tuple[str, str, str]:
+        """What the build state keeps of the document: its id, sums and meta digest."""
+        return (self.id, self.sums, self.meta_digest)
+
+
+def _parse_sums(sums: str) -> dict[str, str]:
+    return dict(item.split(":") for item in sums.split(",")) if sums else {}
 
 
 def plain_text(markup) -> str:
@@ -159,22 +172,26 @@ def _check_ids(docs: list[Document]) -> None:
             raise AssertionError(f"search ids collide: {seen[doc.id]} and {doc.url}")
 
 
-def update(read, previous: Mapping[str, tuple], changed: Mapping[str, Document | None],
+def update(read, previous: Mapping[str, tuple[str, str, str]], changed: Mapping[str, Document | None],
            count: int) -> dict[str, bytes | None]:
     """The index files that change when these documents change (None: removed), given how to read
-    the current file of a path and each previous document's id and shards. Files to delete map to None."""
+    a file of the current index and each previous document's entry(). Files to delete map to None."""
     dirty_shards: set[str] = set()
     dirty_chunks: set[str] = set()
     gone_ids: set[str] = set()
     for url, doc in changed.items():
-        if url in previous:
-            old_id, old_shards = previous[url][:2]
-            dirty_shards |= old_shards
-            dirty_chunks.add(old_id[:2])
+        old_id, old_sums, old_meta = previous.get(url, (None, "", None))
+        new_id, new_sums, new_meta = doc.entry() if doc else (None, "", None)
+        old, new = _parse_sums(old_sums), _parse_sums(new_sums)
+        if old_id != new_id:
+            dirty_shards |= old.keys() | new.keys()
+            dirty_chunks |= {i[:2] for i in (old_id, new_id) if i}
+        else:
+            dirty_shards |= {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
+            if old_meta != new_meta:
+                dirty_chunks.add(new_id[:2])
+        if old_id:
             gone_ids.add(old_id)
-        if doc is not None:
-            dirty_shards |= doc.shards
-            dirty_chunks.add(doc.id[:2])
     new_docs = [d for d in changed.values() if d is not None]
     ids = {entry[0] for entry in previous.values()} - gone_ids
     for doc in new_docs:

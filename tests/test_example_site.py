@@ -67,3 +67,18 @@ def test_search_finds_an_accented_name_typed_without_accents(published, browser)
     page.goto(base_url + hrefs[titles.index("Daniel Millán")].removeprefix(PREFIX))
     assert page.locator("h1").inner_text() == "Daniel Millán"
     page.close()
+
+
+def test_search_matches_every_word_as_a_prefix_and_says_when_nothing_matches(published, browser):
+    _, base_url = published
+    page = browser.new_page()
+    page.goto(base_url + "search/?q=cienf+judge")  # a shared link runs its query
+    page.locator(".search-result-link").first.wait_for(timeout=15_000)
+    titles = page.locator(".search-result-link").all_inner_texts()
+    assert titles == ["Brooklyn judge dismisses the case; Cienfuegos flies home"]
+    assert page.locator("#search-status").inner_text().startswith("1 result for")
+    page.fill("#search-input", "zzyzx")
+    page.wait_for_function("document.getElementById('search-status').textContent.startsWith('No results')")
+    assert page.locator(".search-result-link").count() == 0
+    assert "q=zzyzx" in page.url
+    page.close()
