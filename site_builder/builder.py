@@ -137,14 +137,15 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
 
 
 def update(config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress=None,
-           workers: int | None = None, env: Environment | None = None) -> State:
+           workers: int | None = None, env: Environment | None = None, suspects: set | None = None) -> State:
     """Bring output/ up to date with a planned site.
 
     Without the state of the build that output/ holds, every page is rendered into a
     new folder that replaces output/. With it, only the pages whose template or one of
     whose dependencies changed are remade, only those whose fingerprint changed are
     rewritten, in place; pages no longer planned are deleted. Either way output/ is
-    left as it was if anything fails."""
+    left as it was if anything fails. `suspects`, when the caller knows them, are the only
+    dependencies that may have changed since `previous` (see incremental.py)."""
     env = env or make_environment(config)
     templates = TemplateDigests(env)
     used = {name: templates(name) for name in sorted({p.template for p in planned.pages})}
@@ -154,7 +155,8 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
     if previous is None:
         todo, now = planned.pages, {}
     else:
-        now = {token: planned.digest(token) for token in previous.digests}
+        candidates = previous.digests if suspects is None else suspects & previous.digests.keys()
+        now = {token: planned.digest(token) for token in candidates}
         changed = {token for token, digest in now.items() if digest != previous.digests[token]}
         stale = {name for name, digest in used.items() if previous.templates.get(name) != digest}
         todo = [p for p in planned.pages if p.template in stale or p.file not in previous.deps
@@ -220,8 +222,14 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
             return update(config, planned, None, result, progress, workers, env)
     if previous is None and config.search:
         state.search = {d.url: d.entry() for d in docs}
-    referenced = set().union(*state.deps.values())
-    state.digests = {token: now[token] if token in now else planned.digest(token) for token in referenced}
+    if suspects is None or previous is None:
+        referenced = set().union(*state.deps.values())
+        state.digests = {token: now[token] if token in now else planned.digest(token) for token in referenced}
+    else:  # the rest is unchanged; tokens no page reads any more are dropped by the next full check
+        state.digests = {**previous.digests, **now}
+        for page in todo:
+            for token in state.deps[page.file] - state.digests.keys():
+                state.digests[token] = planned.digest(token)
     return state
 
 

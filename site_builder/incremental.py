@@ -1,8 +1,15 @@
 """The preview's rebuilds: the site stays in memory between saves, and each save remakes only
-the pages whose template or dependencies changed (builder.update)."""
+the pages whose template or dependencies changed (builder.update).
+
+The common save, an edit to an article's title, summary or text, needs no new index: when
+every changed file is an article whose names, dates, events, tags, stories and wikilinks
+are as they were, the new values are copied into the records the index already holds, and
+only that article's own dependencies are checked. Anything else re-reads and re-indexes
+the whole site, as a build does."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +17,13 @@ from pathlib import Path
 from jinja2 import Environment
 
 from .builder import Build, State, paused_gc, plan_site, update
-from .cache import forget_manifest
+from .cache import RACY_NS, forget_manifest, input_stats
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostics
-from .load import FileCache
+from .index import Site
+from .load import FileCache, file_digest, reload_article
+from .model import Article, Ref
+from .pages import Plan
 from .render import make_environment
 
 
@@ -27,6 +37,11 @@ class Incremental:
     state: State | None = None
     config: SiteConfig | None = None
     env: Environment | None = None
+    site: Site | None = None
+    planned: Plan | None = None
+    stats: dict = field(default_factory=dict)  # input file -> [size, mtime] when last built
+    index_diags: list = field(default_factory=list)  # what reading and indexing reported then
+    patched: bool = False  # the last rebuild reused the index
 
     def rebuild(self) -> Build:
         """Bring output/ up to date with the content; on errors leave it untouched."""
@@ -47,13 +62,97 @@ class Incremental:
             self.env = make_environment(config)  # it notices template edits itself (auto_reload)
             if self.config is None or config.output_dir != self.config.output_dir:
                 self.state = None
-        _, planned = plan_site(config, diags, self.cache)
+            self.planned = None
+        stats = input_stats(config)
+        suspects = self._patch(config, stats) if self.planned is not None and self.state is not None else None
+        self.patched = suspects is not None
+        if suspects is None:
+            before = len(diags.items)
+            self.site = self.planned = None
+            site, planned = plan_site(config, diags, self.cache)
+            self.index_diags = diags.items[before:]
+        else:
+            site, planned = self.site, self.planned
+            diags.items.extend(self.index_diags)
         result.total = len(planned.pages)
         if diags.failed(config.strict):
+            self.planned = None  # read everything next time
             return result
         if self.state is None:
             forget_manifest(config)  # output/ will change under the build cache's feet
         # serve runs threads (tornado, the watcher): no fork here
-        self.state = update(config, planned, self.state, result, workers=1, env=self.env)
-        self.config = config
+        self.state = update(config, planned, self.state, result, workers=1, env=self.env, suspects=suspects)
+        self.config, self.site, self.planned, self.stats = config, site, planned, stats
         return result
+
+    def _patch(self, config: SiteConfig, stats: dict) -> set | None:
+        """The dependencies that may have changed, if only templates and the text of existing
+        articles changed since the last rebuild; None if the site must be read and indexed again."""
+        recent = time.time_ns() - RACY_NS  # a file this new may change again without a new time
+        changed = [path for path in stats.keys() | self.stats.keys()
+                   if stats.get(path) != self.stats.get(path) or stats[path][1] > recent]
+        content = str(config.content_dir) + "/"
+        updates = []
+        for path in changed:
+            if not path.startswith(content):
+                continue  # a template: update() compares every template's digest
+            rel = path[len(content):].replace("\\", "/")
+            if path not in stats or path not in self.stats or rel not in self.cache:
+                return None  # a file added or deleted, site.yaml
+            if not rel.startswith("articles/"):
+                if _digest(path) == self.cache[rel][1]:
+                    continue  # touched, not changed
+                return None  # a notes or story file
+            before, after = reload_article(config, self.cache, rel)
+            if after is None:
+                return None
+            if after[1] == before[1]:
+                continue  # touched, not changed
+            old, new = before[2], after[2]
+            if old is None or new is None or old.path not in self.planned.view.by_path or before[3] != after[3] \
+                    or _structure(old) != _structure(new):
+                return None
+            updates.append((old, new, after))
+        suspects: set = set()
+        for old, new, after in updates:
+            _transplant(old, new)
+            self.cache[old.path] = (after[0], after[1], old, after[3])  # keep the record the index holds
+            self.site.sources[old.path] = after[1]
+            view = self.planned.view
+            view.teasers.pop(old.path, None)
+            for entry in view.events_of.get(old.path, ()):
+                view.entries.pop(id(entry), None)
+            view.dossiers = {}
+            suspects |= {("teaser", old.path), ("article", old.path), ("events", old.path), ("named", old.path),
+                         ("links", old.body.src.path)}
+        return suspects
+
+
+def _digest(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as stream:
+            return file_digest(stream.read())
+    except OSError:
+        return None
+
+
+def _refs(refs: tuple[Ref, ...]) -> tuple:
+    return tuple((r.kind, r.text, r.role, r.counts_as_spelling, r.src) for r in refs)
+
+
+def _structure(article: Article) -> tuple:
+    """Everything of an article that the index reads: if it is unchanged, so is the index."""
+    return (article.path, article.slug, article.published, article.draft, article.tags, article.src,
+            _refs(article.stories), _refs(article.people), _refs(article.organisations),
+            tuple((e.date, e.order, e.src, _refs(e.people), _refs(e.organisations)) for e in article.events),
+            article.body.src, tuple((w.target, w.kind, w.line) for w in article.body.wikilinks))
+
+
+def _transplant(old: Article, new: Article) -> None:
+    """Give the record the index holds the new record's values (it is frozen to everyone else)."""
+    for event, fresh in zip(old.events, new.events, strict=True):
+        for name in (f.name for f in dataclasses.fields(fresh)):
+            object.__setattr__(event, name, getattr(fresh, name))
+    for name in (f.name for f in dataclasses.fields(new)):
+        if name != "events":
+            object.__setattr__(old, name, getattr(new, name))

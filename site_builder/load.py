@@ -60,6 +60,19 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
     return Content(tuple(articles), tuple(notes), tuple(stories), sources)
 
 
+def file_digest(raw: bytes) -> bytes:
+    """What a file's record is keyed by: a digest of its bytes."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def reload_article(config: SiteConfig, cache: FileCache, rel: str) -> tuple[tuple | None, tuple | None]:
+    """Read one article file again through the cache: its cache entry before and after
+    ((stat, digest, record or None, diagnostics)); after is None if it cannot be read."""
+    before, diags = cache.get(rel), Diagnostics()
+    _load_cached(config, diags, cache, {}, rel, _read_article)
+    return before, None if diags.errors and cache.get(rel) is before else cache.get(rel)
+
+
 def _md_files(root: Path, folder: str, recursive: bool = False) -> list[str]:
     base = root / folder
     if not base.is_dir():
@@ -81,7 +94,7 @@ def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, sourc
         racy = info.st_mtime_ns > time.time_ns() - RACY_NS
         if hit is None or hit[0] != stat or racy:
             raw = path.read_bytes()
-            digest = hashlib.blake2b(raw, digest_size=16).digest()
+            digest = file_digest(raw)
             if hit is None or hit[1] != digest:
                 local = Diagnostics()
                 hit = (stat, digest, _load(config, rel, raw, local, reader, *args), tuple(local.items))

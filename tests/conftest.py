@@ -6,6 +6,7 @@ import functools
 import http.server
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,42 @@ def published(tmp_path_factory):
     server.shutdown()
 
 
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Each step changes the site the way a writer does; they apply one after the other.
+EDITS = {
+    "an article title": lambda c: edit(c / "articles/second.md", "title: Second article", "title: Second, edited"),
+    "a body paragraph": lambda c: edit(c / "articles/second.md", "Body of the second", "Body, with [[AO]], of the"),
+    "a role": lambda c: edit(c / "articles/second.md", "role: foreign ministry spokesman", "role: minister"),
+    "an article date": lambda c: edit(c / "articles/second.md", "date: 2020-02-01T10:30:00", "date: 2019-12-01"),
+    "an event date": lambda c: edit(c / "articles/2020/2020-01-10-first.md", "date: 2019-05-01", "date: 1990"),
+    "a person's name": lambda c: edit(c / "people/ana-lopez.md", "name: Ana María López", "name: Ana M. López"),
+    "a notes file renamed": lambda c: (c / "people/ana-lopez.md").rename(c / "people/ana-maria-lopez.md"),
+    "a role in notes": lambda c: edit(c / "people/ana-maria-lopez.md", "organisation: Agency One",
+                                      "organisation: Sub Agency"),
+    "a story note": lambda c: edit(c / "stories/the-case.md", "summary: A story of two articles.",
+                                   "summary: Two articles."),
+    "an article deleted": lambda c: (c / "articles/2020/third.md").unlink(),
+    "an article added": lambda c: (c / "articles/fourth.md").write_text(
+        "---\ntitle: Fourth\ndate: 2021-03-04\nstory: new-story\ntags: [New tag]\npeople: [Zoe Zed]\n"
+        "events:\n  - date: 2021\n    text: It happened.\n    people: [Zoe Zed, Ana Lopez]\n---\nText.\n",
+        encoding="utf-8"),
+    "a file touched": lambda c: (c / "organisations/agency-one.md").touch(),
+    "a template": lambda c: (c.parent / "templates").mkdir() or (c.parent / "templates/tag.html").write_text(
+        (ROOT / "templates/tag.html").read_text().replace('<p class="kicker">Tag</p>', "<p>Topic</p>")),
+    "a static file": lambda c: (c.parent / "templates/static").mkdir() or (
+        c.parent / "templates/static/extra.css").write_text("p { margin: 0 }\n"),
+    "a static file removed": lambda c: (c.parent / "templates/static/extra.css").unlink(),
+    "an article made draft": lambda c: edit(c / "articles/fourth.md", "title: Fourth", "title: Fourth\ndraft: true"),
+}
+
+
+def age_everything(folder, seconds=3600):
+    """Make every file look long unmodified, so the cache trusts sizes and times."""
+    stamp = time.time() - seconds
+    for path in folder.rglob("*"):
+        os.utime(path, (stamp, stamp))

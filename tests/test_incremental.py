@@ -3,7 +3,7 @@
 import shutil
 
 import pytest
-from conftest import SITES
+from conftest import EDITS, SITES, age_everything, run_build
 
 from site_builder.incremental import Incremental
 
@@ -53,15 +53,21 @@ def test_editing_only_a_body_paragraph_renders_only_that_article(site):
     assert builder.rebuild().rendered == ["/articles/second/"]
 
 
-def test_a_template_change_renders_the_pages_that_use_it(site):
+def test_a_template_change_renders_the_pages_that_use_it_and_no_other(site):
     content, builder, out = site
     templates = content.parent / "templates"
     templates.mkdir()
     shutil.copy(SITES.parent.parent / "templates" / "tag.html", templates / "tag.html")
     edit(templates / "tag.html", '<p class="kicker">Tag</p>', '<p class="kicker">Topic</p>')
     result = builder.rebuild()
-    assert result.rendered  # the template set changed, so every fingerprint did
+    assert sorted(result.rendered) == ["/tags/fentanyl/", "/tags/trial/"]
     assert "Topic" in (out / "tags/fentanyl/index.html").read_text()
+    shutil.copy(SITES.parent.parent / "templates" / "_macros.html", templates / "_macros.html")
+    edit(templates / "_macros.html", "{% macro", "{# a comment #}\n{% macro")
+    rendered = builder.rebuild().rendered
+    users = {p.template for p in builder.planned.pages if p.url in rendered}
+    assert users == {"article.html", "articles.html", "dossier.html", "home.html", "story.html", "tag.html",
+                     "timeline.html"}  # the templates that import it
 
 
 def test_deleting_an_article_removes_its_pages(site):
@@ -85,3 +91,26 @@ def test_broken_content_leaves_the_last_good_site_and_a_fix_recovers(site):
     edit(content / "articles/second.md", "date: 2020-02-31", "date: 2020-02-01T10:30:00")
     fixed = builder.rebuild()
     assert not fixed.failed and fixed.rendered == []
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_each_kind_of_edit_in_the_preview_gives_what_a_cold_build_gives(site, tmp_path):
+    content, builder, out = site
+    age_everything(content.parent)  # as files are when a writer opens the preview
+    builder.rebuild()
+    patched = []
+    for step, (name, change) in enumerate(EDITS.items()):
+        change(content)
+        result = builder.rebuild()
+        assert not result.failed, name
+        if builder.patched:
+            patched.append(name)
+        assert not run_build(content, tmp_path / f"cold-{step}", use_cache=False).diags.errors
+        assert snapshot(out) == snapshot(tmp_path / f"cold-{step}"), name
+        age_everything(content.parent)  # so that only the next edit looks recent
+        assert builder.rebuild().rendered == []
+    # Text-only edits reuse the index; the rest read the site again.
+    assert patched == ["an article title", "a file touched", "a static file", "a static file removed"]
