@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from itertools import groupby
 
 from . import markdown, network, structured
@@ -18,6 +18,7 @@ from .slugs import match_key, slugify
 
 RECENT = 10
 FEED_SIZE = 20
+TIMELINE_PAGE = 300  # events: a longer timeline gets an index of years and a page per year
 PRECISION = {DAY: "day", MONTH: "month"}
 DATE_LABELS = {"born": "Born", "died": "Died", "founded": "Founded", "dissolved": "Dissolved"}
 FACT_LABELS = {"nationality": "Nationality", "kind": "Kind", "country": "Country"}
@@ -156,7 +157,7 @@ def plan(site: Site) -> Plan:
         ("/articles/", "articles.html", view.article_index),
         ("/stories/", "stories.html", view.story_index),
         ("/tags/", "tags.html", view.tag_index),
-        ("/timeline/", "timeline.html", view.whole_timeline),
+        *view.timeline_pages(),
         ("/graph.json", "json", view.graph_data),
         ("/404.html", "404.html", lambda: {"title": "Page not found"}),
         ("/feed.xml", "feed.xml", view.site_feed),
@@ -277,6 +278,10 @@ class _View:
                           for e in site.entities.values() if e.kind == arg])
         if kind == "whole-timeline":
             return _hash([(e.article.path, e.event.order) for e in site.timeline])
+        if kind == "timeline-years":
+            return _hash([(year, len(entries)) for year, entries in self.by_year.items()])
+        if kind == "timeline-year":
+            return _hash([(e.article.path, e.event.order) for e in self.by_year.get(arg, ())])
         if kind == "urls":
             return _hash(self.html_urls)
         raise ValueError(f"unknown dependency {token}")
@@ -505,18 +510,44 @@ class _View:
         return {"title": "Tags", "tags": [{"name": t.name, "url": f"/tags/{t.slug}/", "count": len(t.articles)}
                                           for t in tags]}
 
+    def timeline_pages(self) -> list[tuple[str, str, Callable[[], dict]]]:
+        """/timeline/ with every event; or, for a long one, an index of years and a page per year."""
+        if len(self.site.timeline) <= TIMELINE_PAGE:
+            return [("/timeline/", "timeline.html", self.whole_timeline)]
+        return [("/timeline/", "timeline.html", partial(self.timeline_year, None)),
+                *((f"/timeline/{year}/", "timeline.html", partial(self.timeline_year, year))
+                  for year in self.by_year)]
+
+    @cached_property
+    def by_year(self) -> dict[int, list[TimelineEntry]]:
+        years: dict[int, list[TimelineEntry]] = {}
+        for entry in self.site.timeline:
+            span = entry.event.date
+            years.setdefault((span.start or span.end).year, []).append(entry)
+        return dict(sorted(years.items()))
+
     def whole_timeline(self) -> dict:
         self.use("whole-timeline")
-        return {"title": "Timeline", "timeline": self.timeline(self.site.timeline)}
+        return {"title": "Timeline", "timeline": self.timeline(self.site.timeline), "years": [], "year": None}
+
+    def timeline_year(self, year: int | None) -> dict:
+        self.use("timeline-years")
+        years = [{"year": y, "count": len(entries), "url": f"/timeline/{y}/"} for y, entries in self.by_year.items()]
+        if year is None:
+            return {"title": "Timeline", "timeline": [], "years": years, "year": None}
+        self.use("timeline-year", year)
+        return {"title": f"Timeline: {year}", "timeline": self.timeline(self.by_year[year]), "years": years,
+                "year": year}
 
     def graph_data(self) -> dict:
         return {"data": self.graph()}
 
     def graph(self) -> dict:
-        """Nodes, edges weighted by articles in common, and those articles cited by slug."""
+        """Nodes, and edges weighted by the articles in common, cited by slug (under "articles", the
+        URL of the article pages). No titles: a title edit does not rewrite the whole graph."""
         self.use("entities", PERSON)
         self.use("entities", ORGANISATION)
-        self.use("articles")
+        self.use("articles")  # their order
         absolute = self.config.absolute_url
         ids = {key: f"{FOLDERS[key[0]]}/{key[1]}" for key in self.site.entities}
         nodes = [{"id": ids[e.key], "kind": e.kind, "name": e.name, "url": absolute(e.url),
@@ -524,16 +555,13 @@ class _View:
         pairs: dict[tuple[str, str], list[str]] = {}
         for article in reversed(self.site.articles):
             self.use("named", article.path)
-            self.use("teaser", article.path)
             names = sorted(ids[k] for k, _ in self.site.named[article.path])
             for i, a in enumerate(names):
                 for b in names[i + 1:]:
                     pairs.setdefault((a, b), []).append(article.slug)
         edges = [{"source": a, "target": b, "weight": len(slugs), "articles": slugs}
                  for (a, b), slugs in pairs.items()]
-        articles = {a.slug: {"title": a.title, "url": absolute(f"/articles/{a.slug}/"),
-                             "date": a.published.date().isoformat()} for a in reversed(self.site.articles)}
-        return {"title": self.config.title, "nodes": nodes, "edges": edges, "articles": articles}
+        return {"title": self.config.title, "articles": absolute("/articles/"), "nodes": nodes, "edges": edges}
 
     def site_feed(self) -> dict:
         self.use("newest", FEED_SIZE)

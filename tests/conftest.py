@@ -30,7 +30,7 @@ def make_site(root: Path, files: dict[str, str | bytes]) -> Path:
     return root / "content"
 
 
-def run_build(content: Path, output: Path, write: bool = True, use_cache: bool = True, **options) -> Build:
+def run_build(content: Path, output: Path, write: bool = True, use_cache: bool = False, **options) -> Build:
     """Build content into output the way the command line does; returns the Build."""
     diags = Diagnostics()
     config = load_config(content, diags, output_dir=output, **options)

@@ -40,7 +40,7 @@ def test_editing_an_article_title_renders_exactly_the_pages_that_show_it(site):
         "/people/ana-lopez/", "/people/ana-lopez.json", "/people/daniel-millan/", "/people/daniel-millan.json",
         "/organisations/agency-one/", "/organisations/agency-one.json",
         "/organisations/sub-agency/", "/organisations/sub-agency.json",
-        "/stories/the-case/", "/tags/fentanyl/", "/stories/the-case/feed.xml", "/graph.json",
+        "/stories/the-case/", "/tags/fentanyl/", "/stories/the-case/feed.xml",
         "/people/ana-lopez/feed.xml", "/people/daniel-millan/feed.xml",
         "/organisations/agency-one/feed.xml", "/organisations/sub-agency/feed.xml",
     ])

@@ -3,6 +3,8 @@
 Each tests/sites/invalid/<case>/ holds a content/ folder and expected.txt with the exact
 diagnostics `python build.py check` prints for it (paths relative to the case folder)."""
 
+import shutil
+
 import pytest
 from conftest import SITES
 
@@ -14,7 +16,8 @@ CASES = sorted(p for p in (SITES / "invalid").iterdir() if p.is_dir())
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_every_problem_is_reported_where_it_is(case, command, monkeypatch, capsys, tmp_path):
-    monkeypatch.chdir(case)
+    shutil.copytree(case, tmp_path / case.name)  # a build keeps its cache beside content/
+    monkeypatch.chdir(tmp_path / case.name)
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
     status = main([command, "--output", str(tmp_path / "out")])
     err = capsys.readouterr().err.splitlines()

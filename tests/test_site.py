@@ -8,6 +8,8 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from conftest import SITES, parse, run_build
 
+from site_builder import pages
+
 CONTENT = SITES / "basic" / "content"
 BASE = "/sub/path/"
 
@@ -134,6 +136,21 @@ def test_timeline_page_orders_by_earliest_day_then_precision(out):
     soup = page(out, "/timeline/")
     assert texts(soup.select(".event-text")) == ["Approximate event.", "Interval event.", "Day event.", "Month event."]
     assert soup.select_one(".event.approx time")["datetime"] == "1992"
+
+
+def test_a_long_timeline_gets_an_index_of_years_and_a_page_for_each(tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "TIMELINE_PAGE", 3)  # the basic site has four events
+    out = tmp_path / "out"
+    assert not run_build(CONTENT, out, use_cache=False).diags.errors
+    overview = page(out, "/timeline/")
+    assert [(a.text, a["href"]) for a in overview.select(".year-index a")] == [
+        ("1992", f"{BASE}timeline/1992/"), ("2019", f"{BASE}timeline/2019/")]
+    assert texts(overview.select(".year-index .count")) == ["1", "3"] and not overview.select(".event")
+    year = page(out, "/timeline/2019/")
+    assert year.h1.text == "Timeline: 2019"
+    assert texts(year.select(".event-text")) == ["Interval event.", "Day event.", "Month event."]
+    assert year.select_one('.year-index a[aria-current="page"]').text == "2019"
+    assert f"{BASE}timeline/2019/" in (out / "sitemap.xml").read_text()
 
 
 def test_tag_page_shows_the_tag_as_written_most_often(out):
