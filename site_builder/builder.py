@@ -87,9 +87,10 @@ def paused_gc():
             gc.enable()
 
 
-def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None) -> tuple[Site, Plan]:
+def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None,
+              workers: int | None = None) -> tuple[Site, Plan]:
     """Read all content and plan every page; problems go to diags."""
-    content = load_content(config, diags, cache)
+    content = load_content(config, diags, cache, workers)
     site = build_site(config, content, diags)
     planned = plan(site)
     _check_unique_urls(planned.pages)

@@ -69,7 +69,7 @@ class Incremental:
         if suspects is None:
             before = len(diags.items)
             self.site = self.planned = None
-            site, planned = plan_site(config, diags, self.cache)
+            site, planned = plan_site(config, diags, self.cache, workers=1)
             self.index_diags = diags.items[before:]
         else:
             site, planned = self.site, self.planned

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
+import os
 import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import frontmatter, markdown
+from . import frontmatter, markdown, parallel
 from .config import SiteConfig
 from .dates import DateError, parse_published
 from .diagnostics import Diagnostics, SourcePos
@@ -40,24 +40,54 @@ class Content:
 FileCache = dict  # rel path -> ((size, mtime), hash of the bytes, record or None, its diagnostics)
 
 
-def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None = None) -> Content:
+def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None = None,
+                 workers: int | None = None) -> Content:
     """Every content file, read and checked; problems go to diags.
 
     With a cache (kept by the caller for one config), a file whose bytes have not
-    changed is not parsed again: its record and its diagnostics are reused."""
+    changed is not parsed again: its record and its diagnostics are reused. Files
+    to parse are shared between processes (parallel.split; workers=1: this one)."""
     root = config.content_dir
     cache = {} if cache is None else cache
+    files = [(rel, _read_article, ()) for rel in _md_files(root, "articles", recursive=True)]
+    files += [(rel, _read_note, (kind,)) for kind in (PERSON, ORGANISATION) for rel in _md_files(root, FOLDERS[kind])]
+    files += [(rel, _read_story, ()) for rel in _md_files(root, "stories")]
+    _parse_stale(config, cache, files, workers)
     sources: dict[str, bytes] = {}
-    load = functools.partial(_load_cached, config, diags, cache, sources)
-    article_files = _md_files(root, "articles", recursive=True)
-    note_files = [(kind, rel) for kind in (PERSON, ORGANISATION) for rel in _md_files(root, FOLDERS[kind])]
-    story_files = _md_files(root, "stories")
-    articles = [a for rel in article_files if (a := load(rel, _read_article))]
-    notes = [n for kind, rel in note_files if (n := load(rel, _read_note, kind))]
-    stories = [s for rel in story_files if (s := load(rel, _read_story))]
-    for gone in set(cache) - set(article_files) - {rel for _, rel in note_files} - set(story_files):
+    loaded = {reader: [] for _, reader, _ in files}
+    for rel, reader, args in files:
+        if record := _load_cached(config, diags, cache, sources, rel, reader, *args):
+            loaded[reader].append(record)
+    for gone in set(cache) - {rel for rel, _, _ in files}:
         del cache[gone]
-    return Content(tuple(articles), tuple(notes), tuple(stories), sources)
+    return Content(tuple(loaded.get(_read_article, ())), tuple(loaded.get(_read_note, ())),
+                   tuple(loaded.get(_read_story, ())), sources)
+
+
+def _parse_stale(config: SiteConfig, cache: FileCache, files: list, workers: int | None) -> None:
+    """Parse, on both cores, the files whose size or time differs from their cache entry."""
+    stale = []
+    for rel, reader, args in files:
+        hit = cache.get(rel)
+        try:
+            info = os.stat(config.content_dir / rel)
+        except OSError:
+            continue  # reported when it is loaded
+        if hit is None or hit[0] != (info.st_size, info.st_mtime_ns):
+            stale.append((rel, reader, args))
+    if len(stale) < parallel.MINIMUM or workers == 1:
+        return  # loaded one by one below
+
+    def work(part: int, parts: int) -> dict:
+        local = {}
+        for rel, reader, args in stale[part::parts]:
+            if rel in cache:
+                local[rel] = cache[rel]
+            _load_cached(config, Diagnostics(), local, {}, rel, reader, *args)
+        return local
+    for done in parallel.split(len(stale), work, workers):
+        for rel, hit in done.items():
+            cache[rel] = hit
 
 
 def file_digest(raw: bytes) -> bytes:

@@ -5,6 +5,7 @@ import shutil
 
 from conftest import EDITS, SITES, age_everything, run_build
 
+from site_builder import parallel
 from site_builder.builder import build
 from site_builder.config import load_config
 from site_builder.diagnostics import Diagnostics
@@ -61,3 +62,13 @@ def test_a_changed_setting_or_deleted_output_is_never_taken_for_no_change(tmp_pa
     shutil.rmtree(tmp_path / "out")
     rebuilt = cached_build(content, tmp_path / "out")
     assert not rebuilt.unchanged and (tmp_path / "out/index.html").is_file()
+
+
+def test_reading_and_rendering_on_two_processes_gives_the_same_bytes(tmp_path, monkeypatch):
+    content = SITES / "basic" / "content"
+    one = run_build(content, tmp_path / "one")
+    monkeypatch.setattr(parallel, "MINIMUM", 1)  # fork even for a handful of files and pages
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    two = run_build(content, tmp_path / "two")
+    assert not two.diags.errors and [str(d) for d in two.diags.items] == [str(d) for d in one.diags.items]
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
