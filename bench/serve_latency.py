@@ -34,14 +34,23 @@ def edit_title(path: Path, run: int) -> str:
     return title
 
 
-def rebuild_work(content: Path, runs: int) -> tuple[list[float], list[int]]:
+def edit_body(path: Path, run: int) -> str:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + f"\n\nAn added sentence, edit number {run}.\n", encoding="utf-8")
+    return ""
+
+
+EDITS = {"title": edit_title, "body": edit_body}
+
+
+def rebuild_work(content: Path, runs: int, edit=edit_title) -> tuple[list[float], list[int]]:
     with tempfile.TemporaryDirectory() as out:
         builder = Incremental(content, {"output_dir": Path(out)})
         builder.rebuild()
         article = sorted((content / "articles").rglob("*.md"))[len(list((content / "articles").rglob("*.md"))) // 2]
         times, counts = [], []
         for run in range(runs):
-            edit_title(article, run)
+            edit(article, run)
             result = builder.rebuild()
             assert not result.failed
             times.append(result.seconds * 1000)
@@ -99,15 +108,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--edit", choices=EDITS, default="title", help="what the edit changes (default: title)")
     parser.add_argument("--no-browser", action="store_true", help="skip the end-to-end browser measurement")
     args = parser.parse_args()
     source = corpus(args.articles)
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "content"
         shutil.copytree(source / "content", content)
-        work, counts = rebuild_work(content, args.runs)
+        work, counts = rebuild_work(content, args.runs, EDITS[args.edit])
         print(f"machine: {machine()}")
-        print(f"site: {args.articles} articles; one article's title edited {args.runs} times")
+        print(f"site: {args.articles} articles; one article's {args.edit} edited {args.runs} times")
         print(f"rebuild work, ms: {summary(work)}  (pages re-rendered per edit: {sorted(set(counts))})")
         if not args.no_browser:
             print(f"save to reloaded page in Chromium, ms: {summary(browser_latency(content, args.runs))}"

@@ -208,7 +208,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
         try:
             with in_place(config.output_dir) as (folder, removed):
                 docs = remake(folder)
-                removed += sorted(set(previous.fingerprints) - {p.file for p in planned.pages})
+                removed += sorted(previous.fingerprints.keys() - planned.files)
                 for file in removed:
                     del state.fingerprints[file], state.deps[file]
                 if config.search:
@@ -228,9 +228,11 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
         state.digests = {token: now[token] if token in now else planned.digest(token) for token in referenced}
     else:  # the rest is unchanged; tokens no page reads any more are dropped by the next full check
         state.digests = {**previous.digests, **now}
+        digests = state.digests
         for page in todo:
-            for token in state.deps[page.file] - state.digests.keys():
-                state.digests[token] = planned.digest(token)
+            for token in state.deps[page.file]:
+                if token not in digests:  # (not `deps - digests.keys()`: that walks every key)
+                    digests[token] = planned.digest(token)
     return state
 
 

@@ -30,30 +30,30 @@ class Shared(Mapping):
     Fingerprints see only its digest, so a dossier listing 2,000 articles does not
     re-encode 2,000 teasers for every page that shows them."""
 
-    __slots__ = ("_data", "_digest")
+    __slots__ = ("data", "_digest")
 
     def __init__(self, data: dict, digest: str | None = None):
-        self._data = data
+        self.data = data
         self._digest = digest
 
     @property
     def digest(self) -> str:
         if self._digest is None:
-            self._digest = _digest(self._data)
+            self._digest = _digest(self.data)
         return self._digest
 
     def __getitem__(self, key):
-        return self._data[key]
+        return self.data[key]
 
     def __iter__(self):
-        return iter(self._data)
+        return iter(self.data)
 
     def __len__(self):
-        return len(self._data)
+        return len(self.data)
 
     def extend(self, **extra) -> Shared:
         """The same data with a few more plain values (text, numbers), identified from this one's digest."""
-        return _Extended({**self._data, **extra}, self, extra)
+        return _Extended({**self.data, **extra}, self, extra)
 
 
 class _Extended(Shared):
@@ -66,6 +66,9 @@ class _Extended(Shared):
     @property
     def digest(self) -> str:
         return f"{self._base.digest}+{self._extra!r}"
+
+
+SHARED = (Shared, _Extended)
 
 
 class Html:
@@ -111,12 +114,11 @@ class Page:
     url: str
     template: str
     make: Callable[[], tuple[dict, frozenset]]
+    file: str = ""  # where the page is written, relative to output/
 
-    @property
-    def file(self) -> str:
-        """Where the page is written, relative to output/."""
+    def __post_init__(self):
         path = self.url.lstrip("/")
-        return path + "index.html" if path.endswith("/") or not path else path
+        object.__setattr__(self, "file", path + "index.html" if path.endswith("/") or not path else path)
 
     def context(self) -> dict:
         return self.make()[0]
@@ -133,6 +135,10 @@ class Plan:
 
     pages: list[Page]
     view: _View
+    files: frozenset[str] = frozenset()  # every page's file
+
+    def __post_init__(self):
+        object.__setattr__(self, "files", frozenset(p.file for p in self.pages))
 
     def digest(self, token: tuple) -> str | None:
         return self.view.digest(token)
