@@ -166,8 +166,10 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
         state.search = dict(previous.search)
     old_fingerprints = previous.fingerprints if previous else {}
 
-    def work(folder: Path, part: int, parts: int) -> tuple[list, list]:
-        made, docs = [], []
+    def work(folder: Path, part: int, parts: int) -> tuple[list, list, dict]:
+        """Remake every parts-th page of todo; returns what was made, the search documents (with
+        their state entries) and the digests of the dependencies these pages read."""
+        made, docs, digests = [], [], {}
         for number in range(part, len(todo), parts):
             page = todo[number]
             context, reads = page.make()
@@ -176,23 +178,26 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
             if fresh:
                 write_new(folder, page.file, render_page(env, page.template, context))
             if config.search and (doc := search.document(page.url, page.template, context)):
-                docs.append(doc)
+                docs.append((doc, doc.entry()))
             made.append((page.url, page.file, digest, reads, fresh))
+            for token in reads:
+                if token not in digests and token not in now:
+                    digests[token] = planned.digest(token)
             if progress and part == parts - 1 and (number // parts) % 200 == 0:
                 progress(number + 1, len(todo))
-        return made, docs
+        return made, docs, digests
 
     def remake(folder: Path) -> list:
         done = split(len(todo), lambda part, parts: work(folder, part, parts), workers)
         if progress:
             progress(len(todo), len(todo))
-        docs = [doc for _, part_docs in done for doc in part_docs]
-        for made, _ in done:
+        for made, _, digests in done:
+            now.update(digests)
             for url, file, digest, reads, fresh in made:
                 state.fingerprints[file], state.deps[file] = digest, reads
                 if fresh:
                     result.rendered.append(url)
-        return docs
+        return [doc for _, docs, _ in done for doc in docs]
 
     statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
     state.statics = {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in statics.items()}
@@ -200,7 +205,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
         with staged(config.output_dir) as folder:
             docs = remake(folder)
             if config.search:
-                for rel, data in search.files(docs).items():
+                for rel, data in search.files([doc for doc, _ in docs]).items():
                     write_new(folder, rel, data)
             for rel, data in statics.items():
                 write_new(folder, rel, data)
@@ -222,17 +227,12 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
             result.rendered.clear()
             return update(config, planned, None, result, progress, workers, env)
     if previous is None and config.search:
-        state.search = {d.url: d.entry() for d in docs}
+        state.search = {doc.url: entry for doc, entry in docs}
+    # `now` has the digest of every dependency that was checked or read by a remade page.
     if suspects is None or previous is None:
-        referenced = set().union(*state.deps.values())
-        state.digests = {token: now[token] if token in now else planned.digest(token) for token in referenced}
+        state.digests = {token: now[token] for token in set().union(*state.deps.values())}
     else:  # the rest is unchanged; tokens no page reads any more are dropped by the next full check
         state.digests = {**previous.digests, **now}
-        digests = state.digests
-        for page in todo:
-            for token in state.deps[page.file]:
-                if token not in digests:  # (not `deps - digests.keys()`: that walks every key)
-                    digests[token] = planned.digest(token)
     return state
 
 
@@ -240,8 +240,7 @@ def _update_search(config: SiteConfig, planned: Plan, previous: State, state: St
                    removed: list[str]) -> None:
     """Rewrite the search index files that the changed documents appear in."""
     changed: dict[str, search.Document | None] = {}
-    for doc in docs:
-        entry = doc.entry()
+    for doc, entry in docs:
         if previous.search.get(doc.url) != entry:
             changed[doc.url] = doc
             state.search[doc.url] = entry

@@ -34,10 +34,18 @@ def staged(output: Path):
 
 
 def write_new(root: Path, rel: str, data: bytes) -> None:
-    """Write a file into a folder being built (not yet served)."""
-    target = safe_join(root, rel)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    """Write a file into a folder being built (not yet served); rel must stay inside it."""
+    parts = rel.split("/")
+    if rel.startswith("/") or any(part in ("", ".", "..") for part in parts) or "\\" in rel:
+        raise ValueError(f"refusing to write outside the output folder: {rel}")
+    target = os.path.join(root, rel)
+    try:
+        stream = open(target, "wb")
+    except FileNotFoundError:  # the first file of its folder
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        stream = open(target, "wb")
+    with stream:
+        stream.write(data)
 
 
 @contextlib.contextmanager
@@ -88,6 +96,8 @@ def _apply(output: Path, pending: Path, removed: list[str]) -> None:
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(old, target)
+        for rel in written:  # folders made for new files
+            _prune(output, safe_join(output, rel).parent)
         raise
     for rel in removed:
         _prune(output, safe_join(output, rel).parent)

@@ -72,27 +72,15 @@ class Document:
     meta: dict  # what a result shows: url, title, kind, excerpt
     terms: dict[str, int]  # folded word -> weight
 
-    @property
-    def sums(self) -> str:
-        """A digest of this document's entries in each term file: 'file:crc,...'. An edit
-        rewrites only the files whose checksum changed."""
-        entries: dict[str, list[str]] = {}
-        for term, weight in sorted(self.terms.items()):
-            entries.setdefault(shard_name(term), []).append(f"{term}\0{weight}")
-        return ",".join(f"{name}:{hashlib.blake2b(chr(1).join(e).encode(), digest_size=8).hexdigest()}"
-                        for name, e in sorted(entries.items()))
-
-    @property
-    def meta_digest(self) -> str:
-        return hashlib.blake2b(_dump(self.meta), digest_size=12).hexdigest()
-
     def entry(self) -> tuple[str, str, str]:
-        """What the build state keeps of the document: its id, sums and meta digest."""
-        return (self.id, self.sums, self.meta_digest)
+        """What the build state keeps of the document: its id, its terms as text and a digest of
+        its meta. The next build compares them to rewrite only the term files an edit touches."""
+        terms = " ".join(f"{term}:{weight}" for term, weight in self.terms.items())
+        return (self.id, terms, hashlib.blake2b(_dump(self.meta), digest_size=12).hexdigest())
 
 
-def _parse_sums(sums: str) -> dict[str, str]:
-    return dict(item.split(":") for item in sums.split(",")) if sums else {}
+def _parse_terms(text: str) -> dict[str, str]:
+    return dict(item.split(":") for item in text.split(" ")) if text else {}
 
 
 def plain_text(markup) -> str:
@@ -139,12 +127,18 @@ def _dump(value) -> bytes:
 
 def _shard_files(docs: Iterable[Document], only: set[str] | None = None) -> dict[str, dict[str, list]]:
     """Term files: shard -> term -> [id, weight, id, weight, ...], ids in order."""
-    shards: dict[str, dict[str, list]] = {}
+    postings: dict[str, list] = {}
     for doc in sorted(docs, key=lambda d: d.id):
         for term, weight in doc.terms.items():
-            name = shard_name(term)
-            if only is None or name in only:
-                shards.setdefault(name, {}).setdefault(term, []).extend((doc.id, weight))
+            if term in postings:
+                postings[term] += (doc.id, weight)
+            else:
+                postings[term] = [doc.id, weight]
+    shards: dict[str, dict[str, list]] = {}
+    for term, entries in postings.items():
+        name = shard_name(term)
+        if only is None or name in only:
+            shards.setdefault(name, {})[term] = entries
     return shards
 
 
@@ -180,14 +174,14 @@ def update(read, previous: Mapping[str, tuple[str, str, str]], changed: Mapping[
     dirty_chunks: set[str] = set()
     gone_ids: set[str] = set()
     for url, doc in changed.items():
-        old_id, old_sums, old_meta = previous.get(url, (None, "", None))
-        new_id, new_sums, new_meta = doc.entry() if doc else (None, "", None)
-        old, new = _parse_sums(old_sums), _parse_sums(new_sums)
+        old_id, old_terms, old_meta = previous.get(url, (None, "", None))
+        new_id, new_terms, new_meta = doc.entry() if doc else (None, "", None)
+        old, new = _parse_terms(old_terms), _parse_terms(new_terms)
         if old_id != new_id:
-            dirty_shards |= old.keys() | new.keys()
+            dirty_shards |= {shard_name(t) for t in old.keys() | new.keys()}
             dirty_chunks |= {i[:2] for i in (old_id, new_id) if i}
         else:
-            dirty_shards |= {name for name in old.keys() | new.keys() if old.get(name) != new.get(name)}
+            dirty_shards |= {shard_name(t) for t in old.keys() | new.keys() if old.get(t) != new.get(t)}
             if old_meta != new_meta:
                 dirty_chunks.add(new_id[:2])
         if old_id:
