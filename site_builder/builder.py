@@ -134,6 +134,7 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
     if not write or result.diags.failed(config.strict):
         return
     state = update(config, planned, cache.state(config), result, progress)
+    del planned  # and with it every context made: the memory can hold what the cache saves
     cache.save(config, stats, started_ns, state, result.diags.items, result.page_kinds)
 
 
@@ -167,8 +168,8 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
     old_fingerprints = previous.fingerprints if previous else {}
 
     def work(folder: Path, part: int, parts: int) -> tuple[list, list, dict]:
-        """Remake every parts-th page of todo; returns what was made, the search documents (with
-        their state entries) and the digests of the dependencies these pages read."""
+        """Remake every parts-th page of todo; returns what was made, the search documents and
+        the digests of the dependencies these pages read."""
         made, docs, digests = [], [], {}
         for number in range(part, len(todo), parts):
             page = todo[number]
@@ -178,7 +179,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
             if fresh:
                 write_new(folder, page.file, render_page(env, page.template, context))
             if config.search and (doc := search.document(page.url, page.template, context)):
-                docs.append((doc, doc.entry()))
+                docs.append(doc)
             made.append((page.url, page.file, digest, reads, fresh))
             for token in reads:
                 if token not in digests and token not in now:
@@ -204,8 +205,9 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
     if previous is None:
         with staged(config.output_dir) as folder:
             docs = remake(folder)
+            planned.view.forget()  # every page is made: free its pieces before the search index
             if config.search:
-                for rel, data in search.files([doc for doc, _ in docs]).items():
+                for rel, data in search.files(docs):
                     write_new(folder, rel, data)
             for rel, data in statics.items():
                 write_new(folder, rel, data)
@@ -227,7 +229,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
             result.rendered.clear()
             return update(config, planned, None, result, progress, workers, env)
     if previous is None and config.search:
-        state.search = {doc.url: entry for doc, entry in docs}
+        state.search = {doc.url: doc.entry() for doc in docs}
     # `now` has the digest of every dependency that was checked or read by a remade page.
     if suspects is None or previous is None:
         state.digests = {token: now[token] for token in set().union(*state.deps.values())}
@@ -240,8 +242,8 @@ def _update_search(config: SiteConfig, planned: Plan, previous: State, state: St
                    removed: list[str]) -> None:
     """Rewrite the search index files that the changed documents appear in."""
     changed: dict[str, search.Document | None] = {}
-    for doc, entry in docs:
-        if previous.search.get(doc.url) != entry:
+    for doc in docs:
+        if previous.search.get(doc.url) != (entry := doc.entry()):
             changed[doc.url] = doc
             state.search[doc.url] = entry
     searched = {p.url for p in planned.pages if p.template in search.SEARCHED}

@@ -207,6 +207,10 @@ class _View:
         self.reads: set = set()
         self._tokens: dict[tuple, tuple] = {}
 
+    def forget(self) -> None:
+        """Drop the pieces kept for the pages still to make; they are made again if needed."""
+        self.refs, self.entries, self.teasers, self.dossiers = {}, {}, {}, {}
+
     # -- dependencies --------------------------------------------------------------------------
 
     def use(self, *token) -> None:

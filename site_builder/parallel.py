@@ -31,12 +31,15 @@ def split(count: int, work: Callable[[int, int], T], workers: int | None = None)
     pid = os.fork()
     if pid == 0:  # the child: do part 0, send the result, never return into the caller's code
         os.close(reader)
-        try:
-            payload = pickle.dumps((True, work(0, parts)), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:
-            payload = pickle.dumps((False, traceback.format_exc()))
         with os.fdopen(writer, "wb") as stream:
-            stream.write(payload)
+            try:
+                result = (True, work(0, parts))
+            except BaseException:
+                result = (False, traceback.format_exc())
+            try:
+                pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                pass  # the parent reports a worker that ended without a result
         os._exit(0)
     os.close(writer)
     try:
@@ -46,11 +49,11 @@ def split(count: int, work: Callable[[int, int], T], workers: int | None = None)
         os.waitpid(pid, 0)
         raise
     with os.fdopen(reader, "rb") as stream:
-        data = stream.read()
+        try:
+            ok, theirs = pickle.load(stream)  # from the pipe: the bytes are never all in memory
+        except Exception as err:  # it died before writing all of it
+            ok, theirs = False, f"the worker process ended without a result ({err!r})"
     os.waitpid(pid, 0)
-    if not data:
-        raise WorkerError("the worker process ended without a result")
-    ok, theirs = pickle.loads(data)
     if not ok:
         raise WorkerError(theirs)
     return [theirs, mine]

@@ -15,7 +15,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from .render import inert_json
@@ -67,16 +67,27 @@ def shard_name(term: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Document:
+    """A searched page. Its words are kept as text ("term:weight term:weight ..."), a tenth of
+    the memory of a dict: a big site holds ten thousand of them at once."""
+
     url: str
     id: str
     meta: dict  # what a result shows: url, title, kind, excerpt
-    terms: dict[str, int]  # folded word -> weight
+    terms: str
+    meta_digest: str
+
+    @classmethod
+    def of(cls, url: str, meta: dict, weights: dict[str, int]) -> Document:
+        terms = " ".join(f"{term}:{weight}" for term, weight in weights.items())
+        return cls(url, doc_id(url), meta, terms, hashlib.blake2b(_dump(meta), digest_size=12).hexdigest())
+
+    def weights(self) -> dict[str, int]:
+        return {term: int(weight) for term, weight in _parse_terms(self.terms).items()}
 
     def entry(self) -> tuple[str, str, str]:
-        """What the build state keeps of the document: its id, its terms as text and a digest of
-        its meta. The next build compares them to rewrite only the term files an edit touches."""
-        terms = " ".join(f"{term}:{weight}" for term, weight in self.terms.items())
-        return (self.id, terms, hashlib.blake2b(_dump(self.meta), digest_size=12).hexdigest())
+        """What the build state keeps of the document; the next build compares entries term by
+        term to rewrite only the term files an edit touches."""
+        return (self.id, self.terms, self.meta_digest)
 
 
 def _parse_terms(text: str) -> dict[str, str]:
@@ -118,7 +129,7 @@ def document(url: str, template: str, context: Mapping) -> Document | None:
     meta = {"url": url, "title": title, "kind": kind, "excerpt": excerpt}
     if template == "article.html":
         meta["date"] = context["date"]
-    return Document(url, doc_id(url), meta, terms)
+    return Document.of(url, meta, terms)
 
 
 def _dump(value) -> bytes:
@@ -129,7 +140,7 @@ def _shard_files(docs: Iterable[Document], only: set[str] | None = None) -> dict
     """Term files: shard -> term -> [id, weight, id, weight, ...], ids in order."""
     postings: dict[str, list] = {}
     for doc in sorted(docs, key=lambda d: d.id):
-        for term, weight in doc.terms.items():
+        for term, weight in doc.weights().items():
             if term in postings:
                 postings[term] += (doc.id, weight)
             else:
@@ -150,13 +161,14 @@ def _doc_files(docs: Iterable[Document], only: set[str] | None = None) -> dict[s
     return chunks
 
 
-def files(docs: list[Document]) -> dict[str, bytes]:
-    """Every file of the index, relative to output/, for these documents."""
+def files(docs: list[Document]) -> Iterator[tuple[str, bytes]]:
+    """Every file of the index, relative to output/, for these documents, one at a time."""
     _check_ids(docs)
-    out = {f"{FOLDER}/terms/{name}.json": _dump(terms) for name, terms in _shard_files(docs).items()}
-    out.update({f"{FOLDER}/docs/{name}.json": _dump(chunk) for name, chunk in _doc_files(docs).items()})
-    out[f"{FOLDER}/index.json"] = _dump({"documents": len(docs), "version": 1})
-    return out
+    for name, terms in _shard_files(docs).items():
+        yield f"{FOLDER}/terms/{name}.json", _dump(terms)
+    for name, chunk in _doc_files(docs).items():
+        yield f"{FOLDER}/docs/{name}.json", _dump(chunk)
+    yield f"{FOLDER}/index.json", _dump({"documents": len(docs), "version": 1})
 
 
 def _check_ids(docs: list[Document]) -> None:

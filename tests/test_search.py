@@ -18,8 +18,9 @@ def test_an_article_document_weighs_its_title_above_its_body_and_keeps_a_short_e
                "organisations": [], "body": Html("<p>The <em>court</em> heard Millán &amp; others. " + "x" * 400),
                "date": "1 May 2020"}
     doc = search.document("/articles/a/", "article.html", context)
-    assert doc.terms["millan"] > doc.terms["court"] and doc.terms["lopez"] > doc.terms["court"]
-    assert "em" not in doc.terms and "amp" not in doc.terms  # markup is not indexed
+    weights = doc.weights()
+    assert weights["millan"] > weights["court"] and weights["lopez"] > weights["court"]
+    assert "em" not in weights and "amp" not in weights  # markup is not indexed
     assert doc.meta["excerpt"].startswith("The court heard Millán & others.") and len(doc.meta["excerpt"]) < 200
     assert search.document("/tags/x/", "tag.html", context) is None
 
@@ -31,7 +32,7 @@ def test_a_document_id_depends_only_on_its_url():
 
 def make(url, terms, title="T"):
     meta = {"url": url, "title": title, "kind": "Article", "excerpt": ""}
-    return search.Document(url, search.doc_id(url), meta, dict(terms))
+    return search.Document.of(url, meta, dict(terms))
 
 
 def apply(files, changes):
@@ -55,9 +56,9 @@ SITES = st.dictionaries(st.sampled_from([f"/articles/{n}/" for n in "abcdef"]), 
 def test_updating_the_index_gives_the_files_of_writing_it_whole(before, after):
     old = {url: make(url, terms, "T" if flag else "U") for url, (terms, flag) in before.items()}
     new = {url: make(url, terms, "T" if flag else "U") for url, (terms, flag) in after.items()}
-    files = search.files(list(old.values()))
+    files = dict(search.files(list(old.values())))
     changed = {url: doc for url, doc in new.items() if url not in old or old[url].entry() != doc.entry()}
     changed.update({url: None for url in old if url not in new})
     previous = {url: doc.entry() for url, doc in old.items()}
     updated = apply(files, search.update(files.get, previous, changed, len(new)))
-    assert updated == search.files(list(new.values()))
+    assert updated == dict(search.files(list(new.values())))
