@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import search
+from . import saved, search
 from .cache import Cache, input_stats
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
@@ -55,6 +55,7 @@ class Build:
     removed: list[str] = field(default_factory=list)  # files deleted
     total: int = 0
     unchanged: bool = False  # nothing was read or written: no input changed since the last build
+    reindexed: bool = True  # False when the last build's index was reused (saved.py)
     seconds: float = 0.0
 
     @property
@@ -92,13 +93,17 @@ def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None,
     """Read all content and plan every page; problems go to diags."""
     content = load_content(config, diags, cache, workers)
     site = build_site(config, content, diags)
+    return site, plan_pages(site, diags)
+
+
+def plan_pages(site: Site, diags: Diagnostics) -> Plan:
     planned = plan(site)
     _check_unique_urls(planned.pages)
-    if config.base_url is None:
-        diags.warning(SourcePos(config.display_path("site.yaml")),
+    if site.config.base_url is None:
+        diags.warning(SourcePos(site.config.display_path("site.yaml")),
                       "base_url is not set: feed.xml and sitemap.xml need absolute URLs; "
                       "set base_url in site.yaml or pass --base-url")
-    return site, planned
+    return planned
 
 
 def _check_unique_urls(pages: list[Page]) -> None:
@@ -128,14 +133,53 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
         result.unchanged = True
         result.page_kinds = cache.manifest.get("kinds", Counter())
         return
-    result.site, planned = plan_site(config, result.diags, cache.records)
+    records = cache.records
+    before = dict(records)  # each file's entry as the last build left it
+    content = load_content(config, result.diags, records)
+    reused = _saved_index(config, cache, content, before) if write else None
+    if reused:
+        result.site, index_diags, suspects = reused
+        result.reindexed = False
+        result.diags.items.extend(index_diags)
+    else:
+        start, suspects = len(result.diags.items), None
+        result.site = build_site(config, content, result.diags)
+        index_diags = result.diags.items[start:]
+    planned = plan_pages(result.site, result.diags)
     result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in planned.pages)
     result.total = len(planned.pages)
     if not write or result.diags.failed(config.strict):
         return
-    state = update(config, planned, cache.state(config), result, progress)
+    state = update(config, planned, cache.state(config), result, progress, suspects=suspects)
     del planned  # and with it every context made: the memory can hold what the cache saves
-    cache.save(config, stats, started_ns, state, result.diags.items, result.page_kinds)
+    index = {"digests": content.sources, "diags": index_diags,
+             "id": cache.manifest["index"]["id"] if reused else started_ns}
+    cache.save(config, stats, started_ns, state, result.diags.items, result.page_kinds, index,
+               None if reused else saved.dumps(result.site, content))
+
+
+def _saved_index(config: SiteConfig, cache: Cache, content, before: dict) -> tuple | None:
+    """The last build's index, its diagnostics and the dependencies to check, if the only files
+    changed since are articles whose names, dates, events, tags, stories and wikilinks are as
+    they were (saved.py); None if the site must be indexed again."""
+    info = cache.manifest.get("index")
+    if not info or cache.manifest.get("key") != cache.key or cache.manifest.get("settings") != config.settings():
+        return None
+    digests = info["digests"]
+    if digests.keys() != content.sources.keys():
+        return None  # a file added or deleted
+    suspects: set = set()
+    for rel, digest in content.sources.items():
+        if digests[rel] == digest:
+            continue
+        old, new = before.get(rel), cache.records.get(rel)
+        if not rel.startswith("articles/") or old is None or old[1] != digests[rel] or old[2] is None \
+                or new is None or new[2] is None or saved.structure(old[2]) != saved.structure(new[2]):
+            return None
+        suspects |= saved.suspects(new[2])
+    data = cache.read_index(info["id"])
+    site = data and saved.loads(data, config, content)
+    return (site, info["diags"], suspects) if site else None
 
 
 def update(config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress=None,

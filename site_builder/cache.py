@@ -70,6 +70,7 @@ class Cache:
 
     folder: Path | None
     key: str
+    output_key: str
     manifest: dict = field(default_factory=dict)
     _records: Records | None = None
 
@@ -90,9 +91,9 @@ class Cache:
         key = hashlib.blake2b(json.dumps([code_version(), str(config.content_dir), config.allow_html]).encode(),
                               digest_size=12).hexdigest()
         folder = config.content_dir.resolve().parent / ".cache" / "site-builder" if use else None
-        cache = cls(folder, key)
+        cache = cls(folder, key, _output_key(config))
         if folder:
-            cache.manifest = _read(folder / f"manifest-{_output_key(config)}.pickle") or {}
+            cache.manifest = _read(folder / f"manifest-{cache.output_key}.pickle") or {}
         return cache
 
     def unchanged(self, config: SiteConfig, stats: dict) -> bool:
@@ -112,10 +113,20 @@ class Cache:
             return None
         return m.get("state")
 
-    def save(self, config: SiteConfig, stats: dict, started_ns: int, state, diagnostics: list, kinds: dict) -> None:
+    def read_index(self, index_id: int) -> bytes | None:
+        """The saved index (saved.py) written with this id, if it is still there."""
+        stored = _read(self.folder / f"index-{self.output_key}.pickle") if self.folder else None
+        return stored[1] if stored and stored[0] == index_id else None
+
+    def save(self, config: SiteConfig, stats: dict, started_ns: int, state, diagnostics: list, kinds: dict,
+             index: dict | None = None, index_data: bytes | None = None) -> None:
+        """Remember a successful build: the records, the state of output/, and the index (its
+        data only when it was made again; index["id"] names the data it goes with)."""
         if not self.folder:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
+        if index_data is not None:
+            _write(self.folder / f"index-{self.output_key}.pickle", (index["id"], index_data))
         if self._records is not None and self._records.dirty:
             buckets: dict[int, dict] = {number: {} for number in self._records.dirty}
             for rel, record in self._records.items():
@@ -125,9 +136,9 @@ class Cache:
                 _write(self._bucket_file(number), records)
             self._records.dirty.clear()
         self.manifest = {"key": self.key, "settings": config.settings(), "stats": stats, "started_ns": started_ns,
-                         "state": state, "diagnostics": diagnostics, "kinds": kinds,
+                         "state": state, "diagnostics": diagnostics, "kinds": kinds, "index": index,
                          "output_id": _folder_id(config.output_dir)}
-        _write(self.folder / f"manifest-{_output_key(config)}.pickle", self.manifest)
+        _write(self.folder / f"manifest-{self.output_key}.pickle", self.manifest)
 
 
 def forget_manifest(config: SiteConfig) -> None:

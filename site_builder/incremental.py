@@ -16,13 +16,14 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from . import saved
 from .builder import Build, State, paused_gc, plan_site, update
 from .cache import RACY_NS, forget_manifest, input_stats
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostics
 from .index import Site
 from .load import FileCache, file_digest, reload_article
-from .model import Article, Ref
+from .model import Article
 from .pages import Plan
 from .render import make_environment
 
@@ -110,7 +111,7 @@ class Incremental:
                 continue  # touched, not changed
             old, new = before[2], after[2]
             if old is None or new is None or old.path not in self.planned.view.by_path or before[3] != after[3] \
-                    or _structure(old) != _structure(new):
+                    or saved.structure(old) != saved.structure(new):
                 return None
             updates.append((old, new, after))
         suspects: set = set()
@@ -123,8 +124,7 @@ class Incremental:
             for entry in view.events_of.get(old.path, ()):
                 view.entries.pop(id(entry), None)
             view.dossiers = {}
-            suspects |= {("teaser", old.path), ("article", old.path), ("events", old.path), ("named", old.path),
-                         ("links", old.body.src.path)}
+            suspects |= saved.suspects(old)
         return suspects
 
 
@@ -134,18 +134,6 @@ def _digest(path: str) -> bytes | None:
             return file_digest(stream.read())
     except OSError:
         return None
-
-
-def _refs(refs: tuple[Ref, ...]) -> tuple:
-    return tuple((r.kind, r.text, r.role, r.counts_as_spelling, r.src) for r in refs)
-
-
-def _structure(article: Article) -> tuple:
-    """Everything of an article that the index reads: if it is unchanged, so is the index."""
-    return (article.path, article.slug, article.published, article.draft, article.tags, article.src,
-            _refs(article.stories), _refs(article.people), _refs(article.organisations),
-            tuple((e.date, e.order, e.src, _refs(e.people), _refs(e.organisations)) for e in article.events),
-            article.body.src, tuple((w.target, w.kind, w.line) for w in article.body.wikilinks))
 
 
 def _transplant(old: Article, new: Article) -> None:

@@ -26,15 +26,20 @@ def test_a_cached_rebuild_after_each_kind_of_edit_equals_a_cold_build(tmp_path):
     age_everything(tmp_path / "site")
     first = cached_build(content, tmp_path / "out", no_search=False)
     assert first.rendered and (tmp_path / "site/.cache/site-builder").is_dir()
+    reused = []
     for step, (name, change) in enumerate(EDITS.items()):
         change(content)
         age_everything(tmp_path / "site", seconds=1800 - step)
         again = cached_build(content, tmp_path / "out", no_search=False)
+        if not again.reindexed:
+            reused.append(name)
         assert not again.diags.errors and not again.unchanged, name
         assert len(again.rendered) < len(first.rendered) or name == "a person's name", name  # the cache was used
         cold = run_build(content, tmp_path / f"cold-{step}", use_cache=False)
         assert not cold.diags.errors
         assert snapshot(tmp_path / "out") == snapshot(tmp_path / f"cold-{step}"), name
+    # Edits that change no name, date, event, tag, story or wikilink reuse the last build's index.
+    assert reused == ["an article title", "a file touched", "a template", "a static file", "a static file removed"]
 
 
 def test_nothing_changed_is_noticed_without_building(tmp_path):

@@ -1,0 +1,95 @@
+"""The index of the last build, saved without the records it points to.
+
+The index (index.Site) is built from the names, dates, events, tags, stories and
+wikilinks of the content files. When a build finds that the only files changed
+are articles in which none of those changed (a title, a paragraph, a summary), it
+loads the saved index and points it at the records just read, instead of indexing
+the site again: the same Site, a fraction of the time. Records are written as
+persistent ids (an article by its path, an event by its article and position), so
+the saved file stays valid for any such edit."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import pickle
+
+from .config import SiteConfig
+from .index import Site
+from .load import Content
+from .model import Article, Ref
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, stream, site: Site, content: Content):
+        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.ids: dict[int, tuple] = {id(site.config): ("config",)}
+        for article in content.articles:
+            self.ids[id(article)] = ("article", article.path)
+            for event in article.events:
+                self.ids[id(event)] = ("event", article.path, event.order)
+        for note in content.notes:
+            self.ids[id(note)] = ("note", note.kind, note.slug)
+            for number, role in enumerate(note.roles):
+                self.ids[id(role)] = ("role", note.kind, note.slug, number)
+        for story in content.stories:
+            self.ids[id(story)] = ("story", story.slug)
+
+    def persistent_id(self, obj):
+        return self.ids.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, stream, config: SiteConfig, content: Content):
+        super().__init__(stream)
+        self.config = config
+        self.articles = {a.path: a for a in content.articles}
+        self.notes = {(n.kind, n.slug): n for n in content.notes}
+        self.stories = {s.slug: s for s in content.stories}
+
+    def persistent_load(self, pid):
+        kind, *key = pid
+        if kind == "config":
+            return self.config
+        if kind == "article":
+            return self.articles[key[0]]
+        if kind == "event":
+            return next(e for e in self.articles[key[0]].events if e.order == key[1])
+        if kind == "note":
+            return self.notes[tuple(key)]
+        if kind == "role":
+            return self.notes[(key[0], key[1])].roles[key[2]]
+        return self.stories[key[0]]
+
+
+def dumps(site: Site, content: Content) -> bytes:
+    stream = io.BytesIO()
+    _Pickler(stream, site, content).dump(site)
+    return stream.getvalue()
+
+
+def loads(data: bytes, config: SiteConfig, content: Content) -> Site | None:
+    """The saved index pointed at these records, or None if one of them is missing."""
+    try:
+        site = _Unpickler(io.BytesIO(data), config, content).load()
+    except (KeyError, IndexError, StopIteration, pickle.UnpicklingError, EOFError):
+        return None
+    return dataclasses.replace(site, sources=content.sources)
+
+
+def _refs(refs: tuple[Ref, ...]) -> tuple:
+    return tuple((r.kind, r.text, r.role, r.counts_as_spelling, r.src) for r in refs)
+
+
+def structure(article: Article) -> tuple:
+    """Everything of an article that the index reads: if it is unchanged, so is the index."""
+    return (article.path, article.slug, article.published, article.draft, article.tags, article.src,
+            _refs(article.stories), _refs(article.people), _refs(article.organisations),
+            tuple((e.date, e.order, e.src, _refs(e.people), _refs(e.organisations)) for e in article.events),
+            article.body.src, tuple((w.target, w.kind, w.line) for w in article.body.wikilinks))
+
+
+def suspects(article: Article) -> set[tuple]:
+    """The dependencies (pages._View) an article's text can change when its structure does not."""
+    return {("teaser", article.path), ("article", article.path), ("events", article.path),
+            ("named", article.path), ("links", article.body.src.path)}
