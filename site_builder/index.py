@@ -14,7 +14,7 @@ from .slugs import is_slug, match_key, slugify, unslug
 Key = tuple[str, str]  # (kind, slug)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Entity:
     kind: str
     slug: str
@@ -31,7 +31,7 @@ class Entity:
         return f"/{FOLDERS[self.kind]}/{self.slug}/"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Mention:
     """An article that names an entity, with the role that article gives it."""
 
@@ -39,7 +39,7 @@ class Mention:
     role: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TimelineEntry:
     event: Event
     article: Article
@@ -49,14 +49,14 @@ class TimelineEntry:
         return (self.event.date.sort_key(), self.article.published, self.article.path, self.event.order)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class HeldRole:
     person: Key
     role: Role
     organisation: Key | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Story:
     slug: str
     title: str
@@ -65,14 +65,14 @@ class Story:
     articles: tuple[Article, ...]  # oldest first
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Tag:
     slug: str
     name: str
     articles: tuple[Article, ...]  # newest first
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Site:
     """Everything pages are made from; built once, then only read."""
 

@@ -70,7 +70,7 @@ def _parse_stale(config: SiteConfig, cache: FileCache, files: list, workers: int
     for rel, reader, args in files:
         hit = cache.get(rel)
         try:
-            info = os.stat(config.content_dir / rel)
+            info = os.stat(os.path.join(config.content_dir, rel))
         except OSError:
             continue  # reported when it is loaded
         if hit is None or hit[0] != (info.st_size, info.st_mtime_ns):
@@ -104,26 +104,28 @@ def reload_article(config: SiteConfig, cache: FileCache, rel: str) -> tuple[tupl
 
 
 def _md_files(root: Path, folder: str, recursive: bool = False) -> list[str]:
-    base = root / folder
-    if not base.is_dir():
-        return []
-    found = base.rglob("*.md") if recursive else base.glob("*.md")
-    rels = [p.relative_to(root).as_posix() for p in found if p.is_file()]
-    return sorted(r for r in rels if not any(part.startswith(".") for part in r.split("/")))
+    """The .md files of a content folder (and its subfolders), relative to root; hidden ones skipped."""
+    rels = []
+    for where, dirs, files in os.walk(os.path.join(root, folder)):
+        dirs[:] = [d for d in dirs if not d.startswith(".")] if recursive else []
+        prefix = os.path.relpath(where, root).replace(os.sep, "/") + "/"
+        rels += [prefix + name for name in files if name.endswith(".md") and not name.startswith(".")
+                 and os.path.isfile(os.path.join(where, name))]
+    return sorted(rels)
 
 
 def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, sources: dict, rel: str, reader,
                  *args):
-    src = SourcePos(config.display_path(rel), 1)
-    path = config.content_dir / rel
+    path = os.path.join(config.content_dir, rel)
     try:
-        info = path.stat()
+        info = os.stat(path)
         stat = (info.st_size, info.st_mtime_ns)
         hit = cache.get(rel)
         # A file changed within the last seconds may change again without a new mtime: read it.
         racy = info.st_mtime_ns > time.time_ns() - RACY_NS
         if hit is None or hit[0] != stat or racy:
-            raw = path.read_bytes()
+            with open(path, "rb") as stream:
+                raw = stream.read()
             digest = file_digest(raw)
             if hit is None or hit[1] != digest:
                 local = Diagnostics()
@@ -132,7 +134,7 @@ def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, sourc
                 hit = (stat, *hit[1:])  # touched, not changed
             cache[rel] = hit
     except OSError as err:
-        diags.error(src, f"cannot read the file: {err.strerror}")
+        diags.error(SourcePos(config.display_path(rel), 1), f"cannot read the file: {err.strerror}")
         return None
     diags.items.extend(hit[3])
     sources[rel] = hit[1]

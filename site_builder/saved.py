@@ -44,6 +44,7 @@ class _Unpickler(pickle.Unpickler):
         super().__init__(stream)
         self.config = config
         self.articles = {a.path: a for a in content.articles}
+        self.events = {(a.path, e.order): e for a in content.articles for e in a.events}
         self.notes = {(n.kind, n.slug): n for n in content.notes}
         self.stories = {s.slug: s for s in content.stories}
 
@@ -54,7 +55,7 @@ class _Unpickler(pickle.Unpickler):
         if kind == "article":
             return self.articles[key[0]]
         if kind == "event":
-            return next(e for e in self.articles[key[0]].events if e.order == key[1])
+            return self.events[(key[0], key[1])]
         if kind == "note":
             return self.notes[tuple(key)]
         if kind == "role":
@@ -72,7 +73,7 @@ def loads(data: bytes, config: SiteConfig, content: Content) -> Site | None:
     """The saved index pointed at these records, or None if one of them is missing."""
     try:
         site = _Unpickler(io.BytesIO(data), config, content).load()
-    except (KeyError, IndexError, StopIteration, pickle.UnpicklingError, EOFError):
+    except (KeyError, IndexError, pickle.UnpicklingError, EOFError):
         return None
     return dataclasses.replace(site, sources=content.sources)
 
