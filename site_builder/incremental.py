@@ -18,7 +18,7 @@ from jinja2 import Environment
 
 from . import saved
 from .builder import Build, State, paused_gc, plan_site, update
-from .cache import RACY_NS, forget_manifest, input_stats
+from .cache import RACY_NS, Cache, forget_manifest, input_stats
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostics
 from .index import Site
@@ -44,15 +44,16 @@ class Incremental:
     index_diags: list = field(default_factory=list)  # what reading and indexing reported then
     patched: bool = False  # the last rebuild reused the index
 
-    def rebuild(self) -> Build:
-        """Bring output/ up to date with the content; on errors leave it untouched."""
+    def rebuild(self, workers: int | None = 1) -> Build:
+        """Bring output/ up to date with the content; on errors leave it untouched. workers=None
+        shares the work between processes: only before the server starts its threads."""
         started = time.perf_counter()
         with paused_gc():
-            result = self._rebuild()
+            result = self._rebuild(workers)
         result.seconds = time.perf_counter() - started
         return result
 
-    def _rebuild(self) -> Build:
+    def _rebuild(self, workers: int | None) -> Build:
         diags = Diagnostics()
         config = load_config(self.content_dir, diags, **self.options)
         result = Build(config, diags)
@@ -63,6 +64,7 @@ class Incremental:
             self.env = make_environment(config)  # it notices template edits itself (auto_reload)
             if self.config is None or config.output_dir != self.config.output_dir:
                 self.state = None
+                self._start_from_build_cache(config)
             self.planned = None
         stats = input_stats(config)
         suspects = self._patch(config, stats) if self.planned is not None and self.state is not None else None
@@ -70,7 +72,7 @@ class Incremental:
         if suspects is None:
             before = len(diags.items)
             self.site = self.planned = None
-            site, planned = plan_site(config, diags, self.cache, workers=1)
+            site, planned = plan_site(config, diags, self.cache, workers=workers)
             self.index_diags = diags.items[before:]
         else:
             site, planned = self.site, self.planned
@@ -79,12 +81,17 @@ class Incremental:
         if diags.failed(config.strict):
             self.planned = None  # read everything next time
             return result
-        if self.state is None:
-            forget_manifest(config)  # output/ will change under the build cache's feet
-        # serve runs threads (tornado, the watcher): no fork here
-        self.state = update(config, planned, self.state, result, workers=1, env=self.env, suspects=suspects)
+        forget_manifest(config)  # output/ will change under the build cache's feet
+        self.state = update(config, planned, self.state, result, workers=workers, env=self.env, suspects=suspects)
         self.config, self.site, self.planned, self.stats = config, site, planned, stats
         return result
+
+    def _start_from_build_cache(self, config: SiteConfig) -> None:
+        """Start from what `python build.py` left: its parsed files, and the state of output/ if
+        that build made it, so that opening the preview re-renders only what changed since."""
+        cache = Cache.open(config)
+        self.cache.update(cache.records)
+        self.state = cache.state(config)
 
     def _patch(self, config: SiteConfig, stats: dict) -> set | None:
         """The dependencies that may have changed, if only templates and the text of existing

@@ -109,8 +109,8 @@ class Preview:
         self.out = out
         self.failing = False
 
-    def rebuild(self) -> Build:
-        result = self.builder.rebuild()
+    def rebuild(self, workers: int | None = 1) -> Build:
+        result = self.builder.rebuild(workers)
         for problem in result.diags.sorted():
             print(problem, file=self.out)
         if result.failed or result.diags.failed(self.config.strict):
@@ -136,7 +136,7 @@ def serve(config: SiteConfig, options: dict, host: str = "127.0.0.1", port: int 
     if not _is_loopback(host):
         print(f"warning: serving on {host} makes the preview reachable from other machines", file=sys.stderr)
     preview = Preview(config, options)
-    first = preview.rebuild()
+    first = preview.rebuild(workers=None)  # no thread runs yet: both cores may build
     if first.failed:
         print("fix the errors above, then save: the preview starts with an empty site", file=sys.stderr)
     config.output_dir.mkdir(parents=True, exist_ok=True)

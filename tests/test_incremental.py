@@ -114,3 +114,18 @@ def test_each_kind_of_edit_in_the_preview_gives_what_a_cold_build_gives(site, tm
         assert builder.rebuild().rendered == []
     # Text-only edits reuse the index; the rest read the site again.
     assert patched == ["an article title", "a file touched", "a static file", "a static file removed"]
+
+
+def test_the_preview_starts_from_what_the_last_build_left(tmp_path):
+    shutil.copytree(SITES / "basic", tmp_path / "site", ignore=shutil.ignore_patterns(".cache"))
+    content = tmp_path / "site" / "content"
+    age_everything(content.parent)
+    assert not run_build(content, tmp_path / "out", use_cache=True).diags.errors
+    edit(content / "articles/second.md", "Body of the second article.", "Body of the second article.\n\nEdited.")
+    builder = Incremental(content, {"output_dir": tmp_path / "out"})
+    first = builder.rebuild(workers=None)
+    assert first.rendered == ["/articles/second/"]  # not the whole site
+    assert "Edited." in (tmp_path / "out/articles/second/index.html").read_text()
+    assert list((tmp_path / "site/.cache/site-builder").glob("manifest-*")) == []  # output/ is the preview's now
+    run_build(content, tmp_path / "cold")
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
