@@ -325,9 +325,11 @@ def _connections(articles, named, entities) -> dict[Key, tuple[tuple[Key, int], 
         for key in keys:
             counts[key].update(k for k in keys if k != key)
 
+    names = {key: entity.name.casefold() for key, entity in entities.items()}
+
     def rank(item):
         key, count = item
-        return (-count, entities[key].name.casefold(), key)
+        return (-count, names[key], key)
     return {k: tuple(sorted(c.items(), key=rank)) for k, c in counts.items()}
 
 
