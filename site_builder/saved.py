@@ -5,11 +5,12 @@ wikilinks of the content files. When a build finds that the only files changed
 are articles in which none of those changed (a title, a paragraph, a summary), it
 loads the saved index and points it at the records just read, instead of indexing
 the site again: the same Site, a fraction of the time. Records are written as
-persistent ids (an article by its path, an event by its article and position), so
+references (an article by its path, an event by its article and position), so
 the saved file stays valid for any such edit."""
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import io
 import pickle
@@ -21,6 +22,9 @@ from .model import Article, Ref
 
 
 class _Pickler(pickle.Pickler):
+    """Writes records (and their events and roles) as references. reducer_override, unlike
+    persistent_id, is not called for strings, numbers, tuples, lists and dicts: most objects."""
+
     def __init__(self, stream, site: Site, content: Content):
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.ids: dict[int, tuple] = {id(site.config): ("config",)}
@@ -35,32 +39,40 @@ class _Pickler(pickle.Pickler):
         for story in content.stories:
             self.ids[id(story)] = ("story", story.slug)
 
-    def persistent_id(self, obj):
-        return self.ids.get(id(obj))
+    def reducer_override(self, obj):
+        ref = self.ids.get(id(obj))
+        return NotImplemented if ref is None else (_record, ref)
 
 
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, stream, config: SiteConfig, content: Content):
-        super().__init__(stream)
+class _Records:
+    """The records a saved index is loaded against, by reference."""
+
+    def __init__(self, config: SiteConfig, content: Content):
         self.config = config
         self.articles = {a.path: a for a in content.articles}
         self.events = {(a.path, e.order): e for a in content.articles for e in a.events}
         self.notes = {(n.kind, n.slug): n for n in content.notes}
         self.stories = {s.slug: s for s in content.stories}
 
-    def persistent_load(self, pid):
-        kind, *key = pid
+    def get(self, kind: str, *key):
         if kind == "config":
             return self.config
         if kind == "article":
             return self.articles[key[0]]
         if kind == "event":
-            return self.events[(key[0], key[1])]
+            return self.events[key]
         if kind == "note":
-            return self.notes[tuple(key)]
+            return self.notes[key]
         if kind == "role":
-            return self.notes[(key[0], key[1])].roles[key[2]]
+            return self.notes[key[:2]].roles[key[2]]
         return self.stories[key[0]]
+
+
+_LOADING: contextvars.ContextVar[_Records] = contextvars.ContextVar("records")
+
+
+def _record(*ref):
+    return _LOADING.get().get(*ref)
 
 
 def dumps(site: Site, content: Content) -> bytes:
@@ -71,10 +83,13 @@ def dumps(site: Site, content: Content) -> bytes:
 
 def loads(data: bytes, config: SiteConfig, content: Content) -> Site | None:
     """The saved index pointed at these records, or None if one of them is missing."""
+    token = _LOADING.set(_Records(config, content))
     try:
-        site = _Unpickler(io.BytesIO(data), config, content).load()
-    except (KeyError, IndexError, pickle.UnpicklingError, EOFError):
+        site = pickle.loads(data)
+    except (KeyError, IndexError, AttributeError, pickle.UnpicklingError, EOFError):
         return None
+    finally:
+        _LOADING.reset(token)
     return dataclasses.replace(site, sources=content.sources)
 
 
