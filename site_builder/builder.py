@@ -36,8 +36,9 @@ class State:
 
     settings: dict
     fingerprints: dict[str, str] = field(default_factory=dict)  # file -> fingerprint of its bytes' inputs
-    deps: dict[str, frozenset] = field(default_factory=dict)  # file -> what its context read (pages._View)
-    digests: dict[tuple, str | None] = field(default_factory=dict)  # each of those -> its digest then
+    deps: dict[str, tuple[int, ...]] = field(default_factory=dict)  # file -> what its context read, by id
+    tokens: list[tuple] = field(default_factory=list)  # what pages read (pages._View), by id
+    digests: list[str | None] = field(default_factory=list)  # of each token, when last checked
     templates: dict[str, str] = field(default_factory=dict)  # template -> digest of it and what it uses
     search: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # url -> search.Document.entry()
     statics: dict[str, str] = field(default_factory=dict)  # static file -> digest of its bytes
@@ -199,16 +200,22 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
         previous = None
     state = State(config.settings(), templates=used)
     if previous is None:
-        todo, now = planned.pages, {}
+        todo = planned.pages
     else:
-        candidates = previous.digests if suspects is None else suspects & previous.digests.keys()
-        now = {token: planned.digest(token) for token in candidates}
-        changed = {token for token, digest in now.items() if digest != previous.digests[token]}
+        state.tokens, state.digests = list(previous.tokens), list(previous.digests)
+        ids = {token: number for number, token in enumerate(state.tokens)}
+        changed = set()
+        for number in range(len(state.tokens)) if suspects is None else [ids[t] for t in suspects if t in ids]:
+            digest = planned.digest(state.tokens[number])
+            if digest != state.digests[number]:
+                state.digests[number] = digest
+                changed.add(number)
         stale = {name for name, digest in used.items() if previous.templates.get(name) != digest}
         todo = [p for p in planned.pages if p.template in stale or p.file not in previous.deps
-                or not previous.deps[p.file].isdisjoint(changed)]
+                or not changed.isdisjoint(previous.deps[p.file])]
         state.fingerprints, state.deps = dict(previous.fingerprints), dict(previous.deps)
         state.search = dict(previous.search)
+    ids = {token: number for number, token in enumerate(state.tokens)}
     old_fingerprints = previous.fingerprints if previous else {}
 
     def work(folder: Path, part: int, parts: int) -> tuple[list, list, dict]:
@@ -226,20 +233,26 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
                 docs.append(doc)
             made.append((page.url, page.file, digest, reads, fresh))
             for token in reads:
-                if token not in digests and token not in now:
+                if token not in digests and token not in ids:
                     digests[token] = planned.digest(token)
             if progress and part == parts - 1 and (number // parts) % 200 == 0:
                 progress(number + 1, len(todo))
         return made, docs, digests
+
+    def _id(token: tuple, digests: dict) -> int:
+        if token not in ids:
+            ids[token] = len(state.tokens)
+            state.tokens.append(token)
+            state.digests.append(digests[token])
+        return ids[token]
 
     def remake(folder: Path) -> list:
         done = split(len(todo), lambda part, parts: work(folder, part, parts), workers)
         if progress:
             progress(len(todo), len(todo))
         for made, _, digests in done:
-            now.update(digests)
             for url, file, digest, reads, fresh in made:
-                state.fingerprints[file], state.deps[file] = digest, reads
+                state.fingerprints[file], state.deps[file] = digest, tuple(_id(token, digests) for token in reads)
                 if fresh:
                     result.rendered.append(url)
         return [doc for _, docs, _ in done for doc in docs]
@@ -274,12 +287,20 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
             return update(config, planned, None, result, progress, workers, env)
     if previous is None and config.search:
         state.search = {doc.url: doc.entry() for doc in docs}
-    # `now` has the digest of every dependency that was checked or read by a remade page.
-    if suspects is None or previous is None:
-        state.digests = {token: now[token] for token in set().union(*state.deps.values())}
-    else:  # the rest is unchanged; tokens no page reads any more are dropped by the next full check
-        state.digests = {**previous.digests, **now}
+    if suspects is None:  # (after a shorter check, tokens no page reads any more wait for a full one)
+        _drop_unread(state)
     return state
+
+
+def _drop_unread(state: State) -> None:
+    """Forget the tokens no page reads any more, when they are a tenth of them."""
+    read = sorted(set().union(*state.deps.values()))
+    if len(read) * 10 >= len(state.tokens) * 9:
+        return
+    number = {old: new for new, old in enumerate(read)}
+    state.tokens = [state.tokens[old] for old in read]
+    state.digests = [state.digests[old] for old in read]
+    state.deps = {file: tuple(number[old] for old in deps) for file, deps in state.deps.items()}
 
 
 def _update_search(config: SiteConfig, planned: Plan, previous: State, state: State, docs: list, folder: Path,
