@@ -199,11 +199,12 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
     if previous is not None and previous.settings != config.settings():
         previous = None
     state = State(config.settings(), templates=used)
+    if previous is not None:
+        state.tokens, state.digests = list(previous.tokens), list(previous.digests)
+    ids = {token: number for number, token in enumerate(state.tokens)}
     if previous is None:
         todo = planned.pages
     else:
-        state.tokens, state.digests = list(previous.tokens), list(previous.digests)
-        ids = {token: number for number, token in enumerate(state.tokens)}
         changed = set()
         for number in range(len(state.tokens)) if suspects is None else [ids[t] for t in suspects if t in ids]:
             digest = planned.digest(state.tokens[number])
@@ -215,7 +216,6 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
                 or not changed.isdisjoint(previous.deps[p.file])]
         state.fingerprints, state.deps = dict(previous.fingerprints), dict(previous.deps)
         state.search = dict(previous.search)
-    ids = {token: number for number, token in enumerate(state.tokens)}
     old_fingerprints = previous.fingerprints if previous else {}
 
     def work(folder: Path, part: int, parts: int) -> tuple[list, list, dict]:
