@@ -23,7 +23,7 @@ class SiteConfig:
     base_url: str | None = None  # absolute, ends with '/', or None: served from the host's root
     language: str = "en"
     allow_html: bool = False
-    search: bool = True  # a Pagefind index and a /search/ page
+    search: bool = True  # a search index (search.py) and a /search/ page
     cname: str | None = None
     author: str | None = None
     content_dir: Path = Path("content")
