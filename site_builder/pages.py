@@ -19,6 +19,8 @@ from .slugs import match_key, slugify
 RECENT = 10
 FEED_SIZE = 20
 TIMELINE_PAGE = 300  # events: a longer timeline gets an index of years and a page per year
+ARTICLES_PAGE = 300  # articles: more, and /articles/ shows the newest and the years of /archive/
+ARTICLES_NEWEST = 50
 PRECISION = {DAY: "day", MONTH: "month"}
 DATE_LABELS = {"born": "Born", "died": "Died", "founded": "Founded", "dissolved": "Dissolved"}
 FACT_LABELS = {"nationality": "Nationality", "kind": "Kind", "country": "Country"}
@@ -160,7 +162,7 @@ def plan(site: Site) -> Plan:
     specs += [
         ("/people/", "entities.html", partial(view.entity_index, PERSON)),
         ("/organisations/", "entities.html", partial(view.entity_index, ORGANISATION)),
-        ("/articles/", "articles.html", view.article_index),
+        *view.article_pages(),
         ("/stories/", "stories.html", view.story_index),
         ("/tags/", "tags.html", view.tag_index),
         *view.timeline_pages(),
@@ -288,6 +290,10 @@ class _View:
                           for e in site.entities.values() if e.kind == arg])
         if kind == "whole-timeline":
             return _hash([(e.article.path, e.event.order) for e in site.timeline])
+        if kind == "article-years":
+            return _hash([(year, len(group)) for year, group in self.articles_by_year.items()])
+        if kind == "article-year":
+            return _hash([a.path for a in self.articles_by_year.get(arg, ())])
         if kind == "timeline-years":
             return _hash([(year, len(entries)) for year, entries in self.by_year.items()])
         if kind == "timeline-year":
@@ -503,11 +509,43 @@ class _View:
                   for letter, group in groupby(entities, key=lambda e: _initial(e.name))]
         return {"title": FOLDERS[kind].capitalize(), "kind": kind, "groups": groups}
 
+    def article_pages(self) -> list[tuple[str, str, Callable[[], dict]]]:
+        """/articles/ with every article; or, for many, the newest and a page per year in /archive/
+        (a year under /articles/ could be an article's slug)."""
+        if len(self.site.articles) <= ARTICLES_PAGE:
+            return [("/articles/", "articles.html", self.article_index)]
+        return [("/articles/", "articles.html", partial(self.article_year, None)),
+                *((f"/archive/{year}/", "articles.html", partial(self.article_year, year))
+                  for year in self.articles_by_year)]
+
+    @cached_property
+    def articles_by_year(self) -> dict[int, list[Article]]:
+        years: dict[int, list[Article]] = {}
+        for article in self.site.articles:
+            years.setdefault(article.published.year, []).append(article)
+        return years
+
     def article_index(self) -> dict:
         self.use("articles")
         groups = [{"year": year, "articles": [self.teaser(a) for a in group]}
                   for year, group in groupby(self.site.articles, key=lambda a: a.published.year)]
-        return {"title": "Articles", "groups": groups}
+        return {"title": "Articles", "groups": groups, "years": [], "year": None}
+
+    def article_year(self, year: int | None) -> dict:
+        self.use("article-years")
+        years = [{"year": y, "count": len(group), "url": f"/archive/{y}/"}
+                 for y, group in self.articles_by_year.items()]
+        if year is None:
+            self.use("newest", ARTICLES_NEWEST)
+            articles = self.site.articles[:ARTICLES_NEWEST]
+            title = "Articles"
+        else:
+            self.use("article-year", year)
+            articles = self.articles_by_year[year]
+            title = f"Articles: {year}"
+        groups = [{"year": y, "articles": [self.teaser(a) for a in group]}
+                  for y, group in groupby(articles, key=lambda a: a.published.year)]
+        return {"title": title, "groups": groups, "years": years, "year": year}
 
     def story_index(self) -> dict:
         self.use("all-stories")

@@ -153,6 +153,20 @@ def test_a_long_timeline_gets_an_index_of_years_and_a_page_for_each(tmp_path, mo
     assert f"{BASE}timeline/2019/" in (out / "sitemap.xml").read_text()
 
 
+def test_many_articles_get_the_newest_on_articles_and_a_page_per_year_in_the_archive(tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "ARTICLES_PAGE", 2)  # the basic site has three articles
+    monkeypatch.setattr(pages, "ARTICLES_NEWEST", 1)
+    out = tmp_path / "out"
+    assert not run_build(CONTENT, out, use_cache=False).diags.errors
+    index = page(out, "/articles/")
+    assert texts(index.select(".article-title")) == ["Third (CRLF, BOM)"]
+    assert [(a.text, a["href"]) for a in index.select(".year-index a")] == [("2020", f"{BASE}archive/2020/")]
+    year = page(out, "/archive/2020/")
+    assert year.h1.text == "Articles: 2020"
+    assert texts(year.select(".article-title")) == ["Third (CRLF, BOM)", "Second article", "First article"]
+    assert f"{BASE}archive/2020/" in (out / "sitemap.xml").read_text()
+
+
 def test_tag_page_shows_the_tag_as_written_most_often(out):
     soup = page(out, "/tags/fentanyl/")
     assert soup.h1.text in ("Fentanyl", "fentanyl")
