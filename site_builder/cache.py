@@ -71,6 +71,7 @@ class Cache:
     folder: Path | None
     key: str
     output_key: str
+    scope: str  # which content folder's records: two beside each other share this cache folder
     manifest: dict = field(default_factory=dict)
     _records: Records | None = None
 
@@ -84,14 +85,15 @@ class Cache:
         return self._records
 
     def _bucket_file(self, number: int) -> Path:
-        return self.folder / f"records-{self.key}-{number}.pickle"
+        return self.folder / f"records-{self.scope}-{self.key}-{number}.pickle"
 
     @classmethod
     def open(cls, config: SiteConfig, use: bool = True) -> Cache:
         key = hashlib.blake2b(json.dumps([code_version(), str(config.content_dir), config.allow_html]).encode(),
                               digest_size=12).hexdigest()
         folder = config.content_dir.resolve().parent / ".cache" / "site-builder" if use else None
-        cache = cls(folder, key, _output_key(config))
+        scope = hashlib.blake2b(str(config.content_dir.resolve()).encode(), digest_size=4).hexdigest()
+        cache = cls(folder, key, _output_key(config), scope)
         if folder:
             cache.manifest = _read(folder / f"manifest-{cache.output_key}.pickle") or {}
         return cache
@@ -135,6 +137,9 @@ class Cache:
             for number, records in buckets.items():
                 _write(self._bucket_file(number), records)
             self._records.dirty.clear()
+            for stale in self.folder.glob(f"records-{self.scope}-*.pickle"):  # from another version of the code
+                if not stale.name.startswith(f"records-{self.scope}-{self.key}-"):
+                    stale.unlink(missing_ok=True)
         self.manifest = {"key": self.key, "settings": config.settings(), "stats": stats, "started_ns": started_ns,
                          "state": state, "diagnostics": diagnostics, "kinds": kinds, "index": index,
                          "output_id": _folder_id(config.output_dir)}

@@ -7,6 +7,7 @@ from conftest import EDITS, SITES, age_everything, run_build
 
 from site_builder import parallel
 from site_builder.builder import build
+from site_builder.cache import Cache
 from site_builder.config import load_config
 from site_builder.diagnostics import Diagnostics
 
@@ -77,3 +78,18 @@ def test_reading_and_rendering_on_two_processes_gives_the_same_bytes(tmp_path, m
     two = run_build(content, tmp_path / "two")
     assert not two.diags.errors and [str(d) for d in two.diags.items] == [str(d) for d in one.diags.items]
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+
+
+def test_parsed_files_saved_by_another_version_of_the_builder_are_deleted(tmp_path):
+    shutil.copytree(SITES / "basic", tmp_path / "site", ignore=shutil.ignore_patterns(".cache"))
+    shutil.copytree(tmp_path / "site/content", tmp_path / "site/other")  # a second site beside it
+    cached_build(tmp_path / "site/other", tmp_path / "other-out")
+    folder = tmp_path / "site/.cache/site-builder"
+    theirs = sorted(p.name for p in folder.glob("records-*"))
+    scope = theirs[0].split("-")[1]
+    ours = Cache.open(load_config(tmp_path / "site/content", Diagnostics())).scope
+    (folder / f"records-{ours}-0123456789abcdef01234567-3.pickle").write_bytes(b"old")
+    cached_build(tmp_path / "site/content", tmp_path / "out")
+    names = sorted(p.name for p in folder.glob("records-*"))
+    assert f"records-{ours}-0123456789abcdef01234567-3.pickle" not in names
+    assert set(theirs) < set(names) and scope != ours  # the other site's are kept
