@@ -512,18 +512,12 @@ class _View:
     def article_pages(self) -> list[tuple[str, str, Callable[[], dict]]]:
         """/articles/ with every article; or, for many, the newest and a page per year in /archive/
         (a year under /articles/ could be an article's slug)."""
-        if len(self.site.articles) <= ARTICLES_PAGE:
-            return [("/articles/", "articles.html", self.article_index)]
-        return [("/articles/", "articles.html", partial(self.article_year, None)),
-                *((f"/archive/{year}/", "articles.html", partial(self.article_year, year))
-                  for year in self.articles_by_year)]
+        return _yearly("/articles/", "/archive/", "articles.html", len(self.site.articles) > ARTICLES_PAGE,
+                       self.article_index, self.article_year, self.articles_by_year)
 
     @cached_property
     def articles_by_year(self) -> dict[int, list[Article]]:
-        years: dict[int, list[Article]] = {}
-        for article in self.site.articles:
-            years.setdefault(article.published.year, []).append(article)
-        return years
+        return _by_year(self.site.articles, lambda a: a.published.year)
 
     def article_index(self) -> dict:
         self.use("articles")
@@ -560,18 +554,12 @@ class _View:
 
     def timeline_pages(self) -> list[tuple[str, str, Callable[[], dict]]]:
         """/timeline/ with every event; or, for a long one, an index of years and a page per year."""
-        if len(self.site.timeline) <= TIMELINE_PAGE:
-            return [("/timeline/", "timeline.html", self.whole_timeline)]
-        return [("/timeline/", "timeline.html", partial(self.timeline_year, None)),
-                *((f"/timeline/{year}/", "timeline.html", partial(self.timeline_year, year))
-                  for year in self.by_year)]
+        return _yearly("/timeline/", "/timeline/", "timeline.html", len(self.site.timeline) > TIMELINE_PAGE,
+                       self.whole_timeline, self.timeline_year, self.by_year)
 
     @cached_property
     def by_year(self) -> dict[int, list[TimelineEntry]]:
-        years: dict[int, list[TimelineEntry]] = {}
-        for entry in self.site.timeline:
-            span = entry.event.date
-            years.setdefault((span.start or span.end).year, []).append(entry)
+        years = _by_year(self.site.timeline, lambda e: (e.event.date.start or e.event.date.end).year)
         return dict(sorted(years.items()))
 
     def whole_timeline(self) -> dict:
@@ -627,6 +615,22 @@ class _View:
                 "updated": articles[0].published.isoformat() if articles else "1970-01-01T00:00:00+00:00",
                 "entries": [self.teaser(a).extend(updated=a.published.isoformat(), author=a.author)
                             for a in articles]}
+
+
+def _yearly(url: str, prefix: str, template: str, paged: bool, whole: Callable[[], dict],
+            year_page: Callable[[int | None], dict], years: dict) -> list[tuple[str, str, Callable[[], dict]]]:
+    """One page with everything; or, paged, an index at url and a page per year at prefix/<year>/."""
+    if not paged:
+        return [(url, template, whole)]
+    return [(url, template, partial(year_page, None)),
+            *((f"{prefix}{year}/", template, partial(year_page, year)) for year in years)]
+
+
+def _by_year(items, year_of) -> dict[int, list]:
+    years: dict[int, list] = {}
+    for item in items:
+        years.setdefault(year_of(item), []).append(item)
+    return years
 
 
 def _sort_name(name: str) -> str:
