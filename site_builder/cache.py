@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import SiteConfig
+from .load import RACY_NS
 
 CODE = Path(__file__).resolve().parent
-RACY_NS = 3_000_000_000  # how recent an mtime may be and still not be trusted
 
 
 def code_version() -> str:

@@ -18,11 +18,11 @@ from jinja2 import Environment
 
 from . import saved
 from .builder import Build, State, paused_gc, plan_site, update
-from .cache import RACY_NS, Cache, forget_manifest, input_stats
+from .cache import Cache, forget_manifest, input_stats
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostics
 from .index import Site
-from .load import FileCache, file_digest, reload_article
+from .load import RACY_NS, FileCache, file_digest, reload_article
 from .model import Article
 from .pages import Plan
 from .render import make_environment

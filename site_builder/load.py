@@ -25,7 +25,7 @@ PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links
 ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", "dissolved", "links")
 ROLE_KEYS = ("title", "organisation", "from", "to")
 STORY_KEYS = ("title", "summary")
-RACY_NS = 3_000_000_000
+RACY_NS = 3_000_000_000  # how recent an mtime may be and still not be trusted
 DATE_PREFIX_RE = re.compile(r"\d{4}-\d{2}-\d{2}-")
 
 
