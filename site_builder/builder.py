@@ -6,6 +6,7 @@ import contextlib
 import gc
 import hashlib
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from .diagnostics import Diagnostics, SourcePos
 from .index import Site, build_site
 from .load import load_content
 from .output import in_place, safe_join, staged, write_new
-from .pages import Page, Plan, fingerprint, plan
+from .pages import Page, Plan, plan
 from .parallel import split
 from .render import TemplateDigests, make_environment, render_page, static_files
 
@@ -35,8 +36,8 @@ class State:
     """What a build wrote into output/: enough for the next one to remake only what changed."""
 
     settings: dict
-    fingerprints: dict[str, str] = field(default_factory=dict)  # file -> fingerprint of its bytes' inputs
-    deps: dict[str, tuple[int, ...]] = field(default_factory=dict)  # file -> what its context read, by id
+    fingerprints: dict[str, bytes] = field(default_factory=dict)  # file -> digest of its bytes
+    deps: dict[str, array] = field(default_factory=dict)  # file -> what its context read, by token id
     tokens: list[tuple] = field(default_factory=list)  # what pages read (pages._View), by id
     digests: list[str | None] = field(default_factory=list)  # of each token, when last checked
     templates: dict[str, str] = field(default_factory=dict)  # template -> digest of it and what it uses
@@ -52,7 +53,8 @@ class Build:
     diags: Diagnostics
     site: Site | None = None
     page_kinds: Counter = field(default_factory=Counter)
-    rendered: list[str] = field(default_factory=list)  # URLs rendered and written
+    remade: list[str] = field(default_factory=list)  # URLs rendered again
+    rendered: list[str] = field(default_factory=list)  # of those, the URLs whose bytes changed: written
     removed: list[str] = field(default_factory=list)  # files deleted
     total: int = 0
     unchanged: bool = False  # nothing was read or written: no input changed since the last build
@@ -189,7 +191,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
 
     Without the state of the build that output/ holds, every page is rendered into a
     new folder that replaces output/. With it, only the pages whose template or one of
-    whose dependencies changed are remade, only those whose fingerprint changed are
+    whose dependencies changed are remade, only those whose bytes changed are
     rewritten, in place; pages no longer planned are deleted. Either way output/ is
     left as it was if anything fails. `suspects`, when the caller knows them, are the only
     dependencies that may have changed since `previous` (see incremental.py)."""
@@ -218,44 +220,48 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
         state.search = dict(previous.search)
     old_fingerprints = previous.fingerprints if previous else {}
 
-    def work(folder: Path, part: int, parts: int) -> tuple[list, list, dict]:
-        """Remake every parts-th page of todo; returns what was made, the search documents and
-        the digests of the dependencies these pages read."""
-        made, docs, digests = [], [], {}
+    def work(folder: Path, part: int, parts: int) -> tuple[list, list, list, list]:
+        """Remake every parts-th page of todo. Returns what was made, with each page's
+        dependencies as numbers into the tokens it returns too, the search documents and
+        the digests of the new tokens (None for tokens the state already has)."""
+        made, docs, local = [], [], {}
         for number in range(part, len(todo), parts):
             page = todo[number]
             context, reads = page.make()
-            digest = fingerprint(page, context, used[page.template])
+            data = render_page(env, page.template, context)
+            digest = hashlib.blake2b(data, digest_size=16).digest()
             fresh = old_fingerprints.get(page.file) != digest
             if fresh:
-                write_new(folder, page.file, render_page(env, page.template, context))
+                write_new(folder, page.file, data)
             if config.search and (doc := search.document(page.url, page.template, context)):
                 docs.append(doc)
-            made.append((page.url, page.file, digest, reads, fresh))
-            for token in reads:
-                if token not in digests and token not in ids:
-                    digests[token] = planned.digest(token)
+            made.append((page.url, page.file, digest, array("I", [local.setdefault(t, len(local)) for t in reads]),
+                         fresh))
             if progress and part == parts - 1 and (number // parts) % 200 == 0:
                 progress(number + 1, len(todo))
-        return made, docs, digests
-
-    def _id(token: tuple, digests: dict) -> int:
-        if token not in ids:
-            ids[token] = len(state.tokens)
-            state.tokens.append(token)
-            state.digests.append(digests[token])
-        return ids[token]
+        tokens = list(local)
+        return made, docs, tokens, [None if token in ids else planned.digest(token) for token in tokens]
 
     def remake(folder: Path) -> list:
         done = split(len(todo), lambda part, parts: work(folder, part, parts), workers)
         if progress:
             progress(len(todo), len(todo))
-        for made, _, digests in done:
+        for made, _, tokens, digests in done:
+            number = [_id(token, digest) for token, digest in zip(tokens, digests, strict=True)]
             for url, file, digest, reads, fresh in made:
-                state.fingerprints[file], state.deps[file] = digest, tuple(_id(token, digests) for token in reads)
+                state.fingerprints[file] = digest
+                state.deps[file] = array("I", [number[read] for read in reads])
+                result.remade.append(url)
                 if fresh:
                     result.rendered.append(url)
-        return [doc for _, docs, _ in done for doc in docs]
+        return [doc for _, docs, _, _ in done for doc in docs]
+
+    def _id(token: tuple, digest: str | None) -> int:
+        if token not in ids:
+            ids[token] = len(state.tokens)
+            state.tokens.append(token)
+            state.digests.append(digest)
+        return ids[token]
 
     statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
     state.statics = {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in statics.items()}
@@ -264,8 +270,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
             docs = remake(folder)
             planned.view.forget()  # every page is made: free its pieces before the search index
             if config.search:
-                for rel, data in search.files(docs):
-                    write_new(folder, rel, data)
+                split(len(docs), lambda part, parts: _write_all(folder, search.files(docs, part, parts)), workers)
             for rel, data in statics.items():
                 write_new(folder, rel, data)
     else:
@@ -284,12 +289,18 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
                 result.removed = list(removed)
         except search.SearchError:  # the index on disk is not what the state says: write everything again
             result.rendered.clear()
+            result.remade.clear()
             return update(config, planned, None, result, progress, workers, env)
     if previous is None and config.search:
         state.search = {doc.url: doc.entry() for doc in docs}
     if suspects is None:  # (after a shorter check, tokens no page reads any more wait for a full one)
         _drop_unread(state)
     return state
+
+
+def _write_all(folder: Path, files) -> None:
+    for rel, data in files:
+        write_new(folder, rel, data)
 
 
 def _drop_unread(state: State) -> None:
@@ -300,7 +311,7 @@ def _drop_unread(state: State) -> None:
     number = {old: new for new, old in enumerate(read)}
     state.tokens = [state.tokens[old] for old in read]
     state.digests = [state.digests[old] for old in read]
-    state.deps = {file: tuple(number[old] for old in deps) for file, deps in state.deps.items()}
+    state.deps = {file: array("I", [number[old] for old in deps]) for file, deps in state.deps.items()}
 
 
 def _update_search(config: SiteConfig, planned: Plan, previous: State, state: State, docs: list, folder: Path,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,22 +26,13 @@ FACT_LABELS = {"nationality": "Nationality", "kind": "Kind", "country": "Country
 
 
 class Shared(Mapping):
-    """Read-only data shown on many pages (a teaser, a timeline entry): hashed once.
+    """Read-only data shown on many pages (a teaser, a timeline entry), made once.
+    (render._Environment looks its keys up first.)"""
 
-    Fingerprints see only its digest, so a dossier listing 2,000 articles does not
-    re-encode 2,000 teasers for every page that shows them."""
+    __slots__ = ("data",)
 
-    __slots__ = ("data", "_digest")
-
-    def __init__(self, data: dict, digest: str | None = None):
+    def __init__(self, data: dict):
         self.data = data
-        self._digest = digest
-
-    @property
-    def digest(self) -> str:
-        if self._digest is None:
-            self._digest = _digest(self.data)
-        return self._digest
 
     def __getitem__(self, key):
         return self.data[key]
@@ -54,33 +44,17 @@ class Shared(Mapping):
         return len(self.data)
 
     def extend(self, **extra) -> Shared:
-        """The same data with a few more plain values (text, numbers), identified from this one's digest."""
-        return _Extended({**self.data, **extra}, self, extra)
-
-
-class _Extended(Shared):
-    __slots__ = ("_base", "_extra")
-
-    def __init__(self, data: dict, base: Shared, extra: dict):
-        super().__init__(data)
-        self._base, self._extra = base, extra
-
-    @property
-    def digest(self) -> str:
-        return f"{self._base.digest}+{self._extra!r}"
-
-
-SHARED = (Shared, _Extended)
+        """The same data with a few more plain values (text, numbers)."""
+        return Shared({**self.data, **extra})
 
 
 class Html:
-    """Rendered HTML in a context: inserted unescaped, fingerprinted by a digest of its text."""
+    """Rendered HTML in a context: inserted unescaped."""
 
-    __slots__ = ("text", "digest")
+    __slots__ = ("text",)
 
     def __init__(self, text: str):
         self.text = text
-        self.digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
     def __html__(self) -> str:
         return self.text
@@ -90,14 +64,6 @@ class Html:
 
     def __bool__(self) -> bool:
         return bool(self.text)
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=lambda o: o.digest)
-
-
-def _digest(value) -> str:
-    # Contexts are built in a deterministic order, so no sort_keys (it costs a third of planning).
-    return hashlib.blake2b(_ENCODER.encode(value).encode(), digest_size=16).hexdigest()
 
 
 def plain(value):
@@ -124,11 +90,6 @@ class Page:
 
     def context(self) -> dict:
         return self.make()[0]
-
-
-def fingerprint(page: Page, context: dict, template_hash: str) -> str:
-    """A digest of everything the page's bytes depend on: its templates and its context."""
-    return _digest([page.template, template_hash, context])
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +214,7 @@ class _View:
             if entity is None:
                 return None
             if kind == "ref":
-                return self.ref(arg).digest
+                return _hash((entity.name, entity.url, entity.kind))
             note = site.sources.get(f"{FOLDERS[entity.kind]}/{entity.slug}.md") if entity.note else None
             return _hash((entity.name, entity.aliases, note))
         if kind in ("mentions", "timeline", "connections", "roles", "members", "parent", "children"):

@@ -10,7 +10,7 @@ import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, meta
 
 from .config import SiteConfig
-from .pages import SHARED, plain
+from .pages import Shared, plain
 
 
 class _Environment(Environment):
@@ -19,7 +19,7 @@ class _Environment(Environment):
 
     def getattr(self, obj, attribute):
         kind = type(obj)
-        data = obj if kind is dict else obj.data if kind in SHARED else None
+        data = obj if kind is dict else obj.data if kind is Shared else None
         if data is not None and attribute in data:
             return data[attribute]
         return Environment.getattr(self, obj, attribute)

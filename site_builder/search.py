@@ -15,6 +15,7 @@ import html
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ MAX_WEIGHT = 99
 TITLE, NAMES, TEXT = 10, 3, 1
 EXCERPT = 180
 KINDS = {"person": "Person", "organisation": "Organisation"}
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]{2,}")  # a word of one letter is not indexed
 _TAG = re.compile(r"<[^>]*>")
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -48,7 +49,7 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text)) if len(w) > 1]
+    return _WORD.findall(fold(text))
 
 
 def doc_id(url: str) -> str:
@@ -121,8 +122,8 @@ def document(url: str, template: str, context: Mapping) -> Document | None:
         extra = [context.get("summary") or ""]
     terms: dict[str, int] = {}
     for text, weight in ((title, TITLE), (" ".join(names), NAMES), (" ".join(extra), NAMES), (body, TEXT)):
-        for word in words(text):
-            terms[word] = min(terms.get(word, 0) + weight, MAX_WEIGHT)
+        for word, count in Counter(words(text)).items():
+            terms[word] = min(terms.get(word, 0) + weight * count, MAX_WEIGHT)
     excerpt = " ".join(excerpt.split())
     if len(excerpt) > EXCERPT:
         excerpt = excerpt[:EXCERPT].rsplit(" ", 1)[0] + "…"
@@ -136,15 +137,20 @@ def _dump(value) -> bytes:
     return inert_json(value).encode()
 
 
-def _shard_files(docs: Iterable[Document], only: set[str] | None = None) -> dict[str, dict[str, list]]:
-    """Term files: shard -> term -> [id, weight, id, weight, ...], ids in order."""
+def _shard_files(docs: Iterable[Document], only: set[str] | None = None,
+                 part: int = 0, parts: int = 1) -> dict[str, dict[str, list]]:
+    """Term files: shard -> term -> [id, weight, id, weight, ...], ids in order; only the
+    shards named in `only`, and of those only this part's (see files)."""
     postings: dict[str, list] = {}
     for doc in sorted(docs, key=lambda d: d.id):
-        for term, weight in doc.weights().items():
+        for item in doc.terms.split(" ") if doc.terms else ():
+            term, _, weight = item.partition(":")
+            if parts > 1 and (ord(term[0]) + ord(term[1])) % parts != part:
+                continue
             if term in postings:
-                postings[term] += (doc.id, weight)
+                postings[term] += (doc.id, int(weight))
             else:
-                postings[term] = [doc.id, weight]
+                postings[term] = [doc.id, int(weight)]
     shards: dict[str, dict[str, list]] = {}
     for term, entries in postings.items():
         name = shard_name(term)
@@ -153,22 +159,25 @@ def _shard_files(docs: Iterable[Document], only: set[str] | None = None) -> dict
     return shards
 
 
-def _doc_files(docs: Iterable[Document], only: set[str] | None = None) -> dict[str, dict[str, dict]]:
+def _doc_files(docs: Iterable[Document], only: set[str] | None = None,
+               part: int = 0, parts: int = 1) -> dict[str, dict[str, dict]]:
     chunks: dict[str, dict[str, dict]] = {}
     for doc in docs:
-        if only is None or doc.id[:2] in only:
+        if (only is None or doc.id[:2] in only) and ord(doc.id[0]) % parts == part:
             chunks.setdefault(doc.id[:2], {})[doc.id] = doc.meta
     return chunks
 
 
-def files(docs: list[Document]) -> Iterator[tuple[str, bytes]]:
-    """Every file of the index, relative to output/, for these documents, one at a time."""
+def files(docs: list[Document], part: int = 0, parts: int = 1) -> Iterator[tuple[str, bytes]]:
+    """Every file of the index, relative to output/, for these documents, one at a time.
+    With parts, only this part's share of them: part p of n and the other parts make them all."""
     _check_ids(docs)
-    for name, terms in _shard_files(docs).items():
+    for name, terms in _shard_files(docs, None, part, parts).items():
         yield f"{FOLDER}/terms/{name}.json", _dump(terms)
-    for name, chunk in _doc_files(docs).items():
+    for name, chunk in _doc_files(docs, None, part, parts).items():
         yield f"{FOLDER}/docs/{name}.json", _dump(chunk)
-    yield f"{FOLDER}/index.json", _dump({"documents": len(docs), "version": 1})
+    if part == 0:
+        yield f"{FOLDER}/index.json", _dump({"documents": len(docs), "version": 1})
 
 
 def _check_ids(docs: list[Document]) -> None:

@@ -62,3 +62,12 @@ def test_updating_the_index_gives_the_files_of_writing_it_whole(before, after):
     previous = {url: doc.entry() for url, doc in old.items()}
     updated = apply(files, search.update(files.get, previous, changed, len(new)))
     assert updated == dict(search.files(list(new.values())))
+
+
+@settings(max_examples=50, deadline=None)
+@given(site=SITES, parts=st.integers(2, 3))
+def test_the_parts_of_the_index_written_by_each_process_make_the_whole_index(site, parts):
+    docs = [make(url, terms, "T" if flag else "U") for url, (terms, flag) in site.items()]
+    shares = [dict(search.files(docs, part, parts)) for part in range(parts)]
+    assert sum(len(share) for share in shares) == len(whole := dict(search.files(docs)))
+    assert {rel: data for share in shares for rel, data in share.items()} == whole
