@@ -6,7 +6,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+
+from .records import record
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
@@ -22,7 +23,7 @@ class DateError(ValueError):
     """A date that the contract does not allow; the message says why."""
 
 
-@dataclass(frozen=True)
+@record
 class PartialDate:
     year: int
     month: int | None = None
@@ -71,7 +72,7 @@ class PartialDate:
         return text
 
 
-@dataclass(frozen=True)
+@record
 class DateSpan:
     """A single date (end is start) or an interval; an open end is None."""
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .records import record
+
 ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class SourcePos:
     """A place in a content file: its path as shown to the user and a 1-based line."""
 

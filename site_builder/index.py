@@ -9,12 +9,13 @@ from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
 from .load import Content
 from .model import FOLDERS, KINDS, ORGANISATION, PERSON, Article, Body, Event, Note, Ref, Role, StoryNote
+from .records import record
 from .slugs import is_slug, match_key, slugify, unslug
 
 Key = tuple[str, str]  # (kind, slug)
 
 
-@dataclass(frozen=True)
+@record
 class Entity:
     kind: str
     slug: str
@@ -31,7 +32,7 @@ class Entity:
         return f"/{FOLDERS[self.kind]}/{self.slug}/"
 
 
-@dataclass(frozen=True)
+@record
 class Mention:
     """An article that names an entity, with the role that article gives it."""
 
@@ -39,7 +40,7 @@ class Mention:
     role: str | None
 
 
-@dataclass(frozen=True)
+@record
 class TimelineEntry:
     event: Event
     article: Article
@@ -49,14 +50,14 @@ class TimelineEntry:
         return (self.event.date.sort_key(), self.article.published, self.article.path, self.event.order)
 
 
-@dataclass(frozen=True)
+@record
 class HeldRole:
     person: Key
     role: Role
     organisation: Key | None
 
 
-@dataclass(frozen=True)
+@record
 class Story:
     slug: str
     title: str
@@ -65,7 +66,7 @@ class Story:
     articles: tuple[Article, ...]  # oldest first
 
 
-@dataclass(frozen=True)
+@record
 class Tag:
     slug: str
     name: str

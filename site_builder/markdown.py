@@ -6,12 +6,13 @@ a placeholder; the index later resolves each one and `fill` puts the link in."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.footnote import footnote_plugin
+
+from .records import record
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around a placeholder number
@@ -20,7 +21,7 @@ _WIKILINK_RE = re.compile(r"\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _CONTROL_RE = re.compile(r"[\x00-\x20\x7f]+")
 
 
-@dataclass(frozen=True)
+@record
 class WikiLink:
     """`[[target]]` or `[[target|label]]`; kind is set by a 'person:' or 'organisation:' prefix."""
 
@@ -30,7 +31,7 @@ class WikiLink:
     line: int  # 0-based line within the body
 
 
-@dataclass(frozen=True)
+@record
 class Rendered:
     html: str  # with placeholders for wikilinks
     wikilinks: tuple[WikiLink, ...]

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from .dates import DateSpan
 from .diagnostics import SourcePos
 from .markdown import WikiLink
+from .records import record
 
 PERSON, ORGANISATION = "person", "organisation"
 KINDS = (PERSON, ORGANISATION)
 FOLDERS = {PERSON: "people", ORGANISATION: "organisations"}
 
 
-@dataclass(frozen=True)
+@record
 class Ref:
     """A reference to a person or organisation as written: a name, slug or alias."""
 
@@ -25,7 +25,7 @@ class Ref:
     counts_as_spelling: bool = True  # False for references from notes files
 
 
-@dataclass(frozen=True)
+@record
 class Event:
     date: DateSpan
     text: str
@@ -35,7 +35,7 @@ class Event:
     order: int  # position in its article
 
 
-@dataclass(frozen=True)
+@record
 class Body:
     """A rendered Markdown body: HTML with wikilink placeholders, and the wikilinks."""
 
@@ -45,7 +45,7 @@ class Body:
     first_paragraph: str
 
 
-@dataclass(frozen=True)
+@record
 class Article:
     path: str  # relative to the content folder, with '/' separators
     slug: str
@@ -66,7 +66,7 @@ class Article:
     src: SourcePos
 
 
-@dataclass(frozen=True)
+@record
 class Role:
     title: str
     organisation: Ref | None
@@ -75,7 +75,7 @@ class Role:
     src: SourcePos
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """A person's or organisation's notes file."""
 
@@ -93,7 +93,7 @@ class Note:
     name_src: SourcePos
 
 
-@dataclass(frozen=True)
+@record
 class StoryNote:
     slug: str
     title: str

@@ -1,0 +1,25 @@
+"""Frozen records: compact in memory and quick to pickle, for the build cache holds a million."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from operator import attrgetter
+
+
+def record(cls=None, /, **options):
+    """@dataclass(frozen=True, slots=True), pickled as a call with its fields.
+
+    Slots save a dict per record (a third of the memory of a big site's records), and
+    a slotted frozen dataclass would otherwise be unpickled by setting each field in
+    turn through object.__setattr__: calling the class is faster than that, and than
+    filling a dict."""
+
+    def wrap(cls):
+        cls = dataclass(frozen=True, slots=True, **options)(cls)
+        values = attrgetter(*(f.name for f in fields(cls)))
+
+        def __reduce__(self):
+            return cls, values(self)
+        cls.__reduce__ = __reduce__
+        return cls
+    return wrap if cls is None else wrap(cls)
