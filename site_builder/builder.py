@@ -41,6 +41,7 @@ class State:
     tokens: list[tuple] = field(default_factory=list)  # what pages read (pages._View), by id
     digests: list[str | None] = field(default_factory=list)  # of each token, when last checked
     templates: dict[str, str] = field(default_factory=dict)  # template -> digest of it and what it uses
+    references: dict[str, list[str]] = field(default_factory=dict)  # template source digest -> what it names
     search: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # url -> search.Document.entry()
     statics: dict[str, str] = field(default_factory=dict)  # static file -> digest of its bytes
 
@@ -138,7 +139,7 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
         return
     records = cache.records
     before = dict(records)  # each file's entry as the last build left it
-    content = load_content(config, result.diags, records)
+    content = load_content(config, result.diags, records, stats=stats)
     reused = _saved_index(config, cache, content, before) if write else None
     if reused:
         result.site, index_diags, suspects = reused
@@ -196,11 +197,11 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
     left as it was if anything fails. `suspects`, when the caller knows them, are the only
     dependencies that may have changed since `previous` (see incremental.py)."""
     env = env or make_environment(config)
-    templates = TemplateDigests(env)
+    templates = TemplateDigests(env, previous.references if previous else None)
     used = {name: templates(name) for name in sorted({p.template for p in planned.pages})}
     if previous is not None and previous.settings != config.settings():
         previous = None
-    state = State(config.settings(), templates=used)
+    state = State(config.settings(), templates=used, references=templates.references)
     if previous is not None:
         state.tokens, state.digests = list(previous.tokens), list(previous.digests)
     ids = {token: number for number, token in enumerate(state.tokens)}

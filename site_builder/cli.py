@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -81,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     args.exit_after = from_command_line
     try:
-        return _run(args)
+        status = _run(args)
+        if from_command_line and args.command in ("build", "check"):
+            _exit_now(status)
+        return status
     except KeyboardInterrupt:
         print("interrupted; output/ is unchanged", file=sys.stderr)
         return 130
@@ -112,6 +116,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.exit_after:
         gc.disable()  # one build, then exit: collecting cycles among millions of records only costs time
     result = build(config, write=args.command in ("build", "deploy"), progress=progress)
+    if args.exit_after:
+        _KEPT.append(result)  # freed by the exit, not record by record (see _exit_now)
     result.diags.items[:0] = diags.items
     status = _report(result.diags, args.strict)
     if status == 0 and not args.quiet:
@@ -120,6 +126,18 @@ def _run(args: argparse.Namespace) -> int:
     if status == 0 and args.command == "deploy":
         return _deploy(config, args)
     return status
+
+
+_KEPT: list = []
+
+
+def _exit_now(status: int) -> None:
+    """End the process without freeing the site object by object: at 10,000 articles that is
+    a million objects and a tenth of a second after the work is done. Nothing is pending:
+    every file was written and closed, and output is flushed here."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _deploy(config, args: argparse.Namespace) -> int:

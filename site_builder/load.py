@@ -41,22 +41,24 @@ FileCache = dict  # rel path -> ((size, mtime), hash of the bytes, record or Non
 
 
 def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None = None,
-                 workers: int | None = None) -> Content:
+                 workers: int | None = None, stats: dict[str, list[int]] | None = None) -> Content:
     """Every content file, read and checked; problems go to diags.
 
     With a cache (kept by the caller for one config), a file whose bytes have not
     changed is not parsed again: its record and its diagnostics are reused. Files
-    to parse are shared between processes (parallel.split; workers=1: this one)."""
+    to parse are shared between processes (parallel.split; workers=1: this one).
+    `stats`, when the caller has just taken them (cache.input_stats), save a stat per file."""
     root = config.content_dir
     cache = {} if cache is None else cache
     files = [(rel, _read_article, ()) for rel in _md_files(root, "articles", recursive=True)]
     files += [(rel, _read_note, (kind,)) for kind in (PERSON, ORGANISATION) for rel in _md_files(root, FOLDERS[kind])]
     files += [(rel, _read_story, ()) for rel in _md_files(root, "stories")]
-    _parse_stale(config, cache, files, workers)
+    stat = _Stat(config, stats)
+    _parse_stale(config, cache, files, workers, stat)
     sources: dict[str, bytes] = {}
     loaded = {reader: [] for _, reader, _ in files}
     for rel, reader, args in files:
-        if record := _load_cached(config, diags, cache, sources, rel, reader, *args):
+        if record := _load_cached(config, diags, cache, sources, rel, reader, *args, stat=stat):
             loaded[reader].append(record)
     for gone in set(cache) - {rel for rel, _, _ in files}:
         del cache[gone]
@@ -64,16 +66,32 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
                    tuple(loaded.get(_read_story, ())), sources)
 
 
-def _parse_stale(config: SiteConfig, cache: FileCache, files: list, workers: int | None) -> None:
+class _Stat:
+    """(size, mtime) of a content file: taken now, or the caller's, and when a file this
+    recent may still change without its time changing (RACY_NS)."""
+
+    def __init__(self, config: SiteConfig, stats: dict[str, list[int]] | None):
+        self.root, self.stats = config.content_dir, stats or {}
+        self.racy_after = time.time_ns() - RACY_NS
+
+    def __call__(self, rel: str) -> tuple[int, int]:
+        path = os.path.join(self.root, rel)
+        if known := self.stats.get(path):
+            return known[0], known[1]
+        info = os.stat(path)
+        return info.st_size, info.st_mtime_ns
+
+
+def _parse_stale(config: SiteConfig, cache: FileCache, files: list, workers: int | None, stat: _Stat) -> None:
     """Parse, on both cores, the files whose size or time differs from their cache entry."""
     stale = []
     for rel, reader, args in files:
         hit = cache.get(rel)
         try:
-            info = os.stat(os.path.join(config.content_dir, rel))
+            now = stat(rel)
         except OSError:
             continue  # reported when it is loaded
-        if hit is None or hit[0] != (info.st_size, info.st_mtime_ns):
+        if hit is None or hit[0] != now:
             stale.append((rel, reader, args))
     if len(stale) < parallel.MINIMUM or workers == 1:
         return  # loaded one by one below
@@ -83,7 +101,7 @@ def _parse_stale(config: SiteConfig, cache: FileCache, files: list, workers: int
         for rel, reader, args in stale[part::parts]:
             if rel in cache:
                 local[rel] = cache[rel]
-            _load_cached(config, Diagnostics(), local, {}, rel, reader, *args)
+            _load_cached(config, Diagnostics(), local, {}, rel, reader, *args, stat=stat)
         return local
     for done in parallel.split(len(stale), work, workers):
         for rel, hit in done.items():
@@ -105,33 +123,42 @@ def reload_article(config: SiteConfig, cache: FileCache, rel: str) -> tuple[tupl
 
 def _md_files(root: Path, folder: str, recursive: bool = False) -> list[str]:
     """The .md files of a content folder (and its subfolders), relative to root; hidden ones skipped."""
-    rels = []
-    for where, dirs, files in os.walk(os.path.join(root, folder)):
-        dirs[:] = [d for d in dirs if not d.startswith(".")] if recursive else []
-        prefix = os.path.relpath(where, root).replace(os.sep, "/") + "/"
-        rels += [prefix + name for name in files if name.endswith(".md") and not name.startswith(".")
-                 and os.path.isfile(os.path.join(where, name))]
+    rels: list[str] = []
+    _scan(os.path.join(root, folder), folder + "/", recursive, rels)
     return sorted(rels)
 
 
-def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, sources: dict, rel: str, reader,
-                 *args):
-    path = os.path.join(config.content_dir, rel)
+def _scan(where: str, prefix: str, recursive: bool, rels: list[str]) -> None:
     try:
-        info = os.stat(path)
-        stat = (info.st_size, info.st_mtime_ns)
+        entries = list(os.scandir(where))
+    except OSError:  # no such folder, or not one: nothing to read there
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.name.endswith(".md") and entry.is_file():
+            rels.append(prefix + entry.name)
+        elif recursive and entry.is_dir(follow_symlinks=False):
+            _scan(entry.path, prefix + entry.name + "/", recursive, rels)
+
+
+def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, sources: dict, rel: str, reader,
+                 *args, stat: _Stat | None = None):
+    path = os.path.join(config.content_dir, rel)
+    stat = stat or _Stat(config, None)
+    try:
+        now = stat(rel)
         hit = cache.get(rel)
         # A file changed within the last seconds may change again without a new mtime: read it.
-        racy = info.st_mtime_ns > time.time_ns() - RACY_NS
-        if hit is None or hit[0] != stat or racy:
+        if hit is None or hit[0] != now or now[1] > stat.racy_after:
             with open(path, "rb") as stream:
                 raw = stream.read()
             digest = file_digest(raw)
             if hit is None or hit[1] != digest:
                 local = Diagnostics()
-                hit = (stat, digest, _load(config, rel, raw, local, reader, *args), tuple(local.items))
+                hit = (now, digest, _load(config, rel, raw, local, reader, *args), tuple(local.items))
             else:
-                hit = (stat, *hit[1:])  # touched, not changed
+                hit = (now, *hit[1:])  # touched, not changed
             cache[rel] = hit
     except OSError as err:
         diags.error(SourcePos(config.display_path(rel), 1), f"cannot read the file: {err.strerror}")
