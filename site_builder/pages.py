@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, partial
 from itertools import groupby
@@ -23,29 +23,6 @@ ARTICLES_NEWEST = 50
 PRECISION = {DAY: "day", MONTH: "month"}
 DATE_LABELS = {"born": "Born", "died": "Died", "founded": "Founded", "dissolved": "Dissolved"}
 FACT_LABELS = {"nationality": "Nationality", "kind": "Kind", "country": "Country"}
-
-
-class Shared(Mapping):
-    """Read-only data shown on many pages (a teaser, a timeline entry), made once.
-    (render._Environment looks its keys up first.)"""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: dict):
-        self.data = data
-
-    def __getitem__(self, key):
-        return self.data[key]
-
-    def __iter__(self):
-        return iter(self.data)
-
-    def __len__(self):
-        return len(self.data)
-
-    def extend(self, **extra) -> Shared:
-        """The same data with a few more plain values (text, numbers)."""
-        return Shared({**self.data, **extra})
 
 
 class Html:
@@ -67,8 +44,8 @@ class Html:
 
 
 def plain(value):
-    """For json.dumps: Shared and Html as the data they stand for."""
-    return dict(value) if isinstance(value, Shared) else str(value)
+    """For json.dumps: Html as the text it stands for."""
+    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +138,11 @@ class _View:
         self.events_of: dict[str, list[TimelineEntry]] = {}
         for entry in site.timeline:
             self.events_of.setdefault(entry.article.path, []).append(entry)
-        # Each event, person and article appears on many pages: build its data once.
-        self.refs: dict[Key, dict] = {}
-        self.entries: dict[int, dict] = {}
-        self.teasers: dict[str, dict] = {}
+        # Each event, person and article appears on many pages: build its data once, with the
+        # token (or the tokens) a page that shows it reads.
+        self.refs: dict[Key, tuple[dict, tuple]] = {}
+        self.entries: dict[int, tuple[dict, tuple]] = {}
+        self.teasers: dict[str, tuple[dict, tuple]] = {}
         self.dossiers: dict[Key, tuple[dict, set]] = {}
         self.html_urls: list[str] = []
         self.reads: set = set()
@@ -178,6 +156,10 @@ class _View:
 
     def use(self, *token) -> None:
         self.reads.add(self._tokens.setdefault(token, token))
+
+    def _reading(self, *token) -> tuple:
+        """A token, the same object every time (a page reads a million of them at 10,000 articles)."""
+        return self._tokens.setdefault(token, token)
 
     def page_context(self, url: str, template: str, make: Callable[[], dict]) -> tuple[dict, frozenset]:
         self.reads = set()
@@ -266,11 +248,13 @@ class _View:
     # -- pieces shown on many pages --------------------------------------------------------------
 
     def ref(self, key: Key) -> dict:
-        self.use("ref", key)
-        if key not in self.refs:
+        hit = self.refs.get(key)
+        if hit is None:
             entity = self.site.entities[key]
-            self.refs[key] = Shared({"name": entity.name, "url": entity.url, "kind": entity.kind})
-        return self.refs[key]
+            hit = self.refs[key] = ({"name": entity.name, "url": entity.url, "kind": entity.kind},
+                                    self._reading("ref", key))
+        self.reads.add(hit[1])
+        return hit[0]
 
     def body(self, body: Body) -> Html:
         self.use("links", body.src.path)
@@ -280,10 +264,11 @@ class _View:
         return Html(markdown.fill(body.html, links, self.config.base_path))
 
     def teaser(self, article: Article) -> dict:
-        self.use("teaser", article.path)
-        if article.path not in self.teasers:
-            self.teasers[article.path] = Shared(self._teaser(article))
-        return self.teasers[article.path]
+        hit = self.teasers.get(article.path)
+        if hit is None:
+            hit = self.teasers[article.path] = (self._teaser(article), self._reading("teaser", article.path))
+        self.reads.add(hit[1])
+        return hit[0]
 
     def _teaser(self, article: Article) -> dict:
         return {"title": article.title, "url": f"/articles/{article.slug}/", "summary": article.summary,
@@ -291,12 +276,15 @@ class _View:
                 "source": article.source}
 
     def entry(self, entry: TimelineEntry) -> dict:
-        self.use("events", entry.article.path)
-        for key in entry.entities:
-            self.use("ref", key)
-        if id(entry) not in self.entries:
-            self.entries[id(entry)] = Shared(self._entry(entry))
-        return self.entries[id(entry)]
+        hit = self.entries.get(id(entry))
+        if hit is None:
+            reads, self.reads = self.reads, set()  # what this entry reads, kept with it
+            data = self._entry(entry)
+            self.use("events", entry.article.path)
+            hit = self.entries[id(entry)] = (data, tuple(self.reads))
+            self.reads = reads
+        self.reads.update(hit[1])
+        return hit[0]
 
     def _entry(self, entry: TimelineEntry) -> dict:
         span = entry.event.date
@@ -317,7 +305,7 @@ class _View:
 
     def named(self, article: Article, kind: str) -> list[dict]:
         self.use("named", article.path)
-        return [self.ref(k).extend(role=role, about=k in self.site.about[article.path])
+        return [_with(self.ref(k), role=role, about=k in self.site.about[article.path])
                 for k, role in self.site.named[article.path] if k[0] == kind]
 
     def story_teaser(self, slug: str) -> dict:
@@ -351,7 +339,7 @@ class _View:
         self.use("covered")
 
         def covered(kind):
-            return [self.ref(k).extend(count=n) for k, n in self.most_covered(kind)]
+            return [_with(self.ref(k), count=n) for k, n in self.most_covered(kind)]
         return {"title": self.config.title, "description": self.config.description,
                 "articles": [self.teaser(a) for a in self.site.articles[:RECENT]],
                 "stories": [self.story_teaser(s) for s in self.site.stories],
@@ -383,7 +371,7 @@ class _View:
             self.use(part, key)
         mentions = self.mentions(key)
         timeline = self.site.timelines.get(key, ())
-        connections = [self.ref(k).extend(count=n) for k, n in self.site.connections.get(key, ())]
+        connections = [_with(self.ref(k), count=n) for k, n in self.site.connections.get(key, ())]
         return {
             "title": entity.name, "kind": entity.kind, "slug": entity.slug, "name": entity.name,
             "aliases": list(entity.aliases),
@@ -394,7 +382,7 @@ class _View:
             "notes": self.body(note.body) if note else None,
             "links": list(note.links) if note else [],
             "timeline": self.timeline(timeline),
-            "articles": [self.teaser(m.article).extend(role=m.role) for m in mentions],
+            "articles": [_with(self.teaser(m.article), role=m.role) for m in mentions],
             "connections": connections,
             "network": network.layout({"name": entity.name, "kind": entity.kind}, connections),
             "members": [{**self.ref(r.person), **self.role(r.role, None)} for r in self.site.members.get(key, ())],
@@ -447,8 +435,8 @@ class _View:
         return {"title": story.title, "summary": story.summary,
                 "body": self.body(story.note.body) if story.note else None,
                 "articles": [self.teaser(a) for a in story.articles],
-                "people": [self.ref(k).extend(count=counts[k]) for k in involved if k[0] == PERSON],
-                "organisations": [self.ref(k).extend(count=counts[k]) for k in involved if k[0] == ORGANISATION],
+                "people": [_with(self.ref(k), count=counts[k]) for k in involved if k[0] == PERSON],
+                "organisations": [_with(self.ref(k), count=counts[k]) for k in involved if k[0] == ORGANISATION],
                 "timeline": self.timeline(entries), "feed": f"/stories/{slug}/feed.xml"}
 
     def story_feed(self, slug: str) -> dict:
@@ -574,8 +562,13 @@ class _View:
         title = f"{name} · {self.config.title}" if name else self.config.title
         return {"title": title, "alternate": alternate,
                 "updated": articles[0].published.isoformat() if articles else "1970-01-01T00:00:00+00:00",
-                "entries": [self.teaser(a).extend(updated=a.published.isoformat(), author=a.author)
+                "entries": [_with(self.teaser(a), updated=a.published.isoformat(), author=a.author)
                             for a in articles]}
+
+
+def _with(data: dict, **extra) -> dict:
+    """Data shown on many pages with a few more values for this one (the shared dict is not changed)."""
+    return {**data, **extra}
 
 
 def _yearly(url: str, prefix: str, template: str, paged: bool, whole: Callable[[], dict],

@@ -10,7 +10,7 @@ import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, meta
 
 from .config import SiteConfig
-from .pages import Shared, plain
+from .pages import plain
 
 
 class _Environment(Environment):
@@ -18,10 +18,8 @@ class _Environment(Environment):
     first and catches the AttributeError, a third of the time of a page of 10,000 teasers.)"""
 
     def getattr(self, obj, attribute):
-        kind = type(obj)
-        data = obj if kind is dict else obj.data if kind is Shared else None
-        if data is not None and attribute in data:
-            return data[attribute]
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
         return Environment.getattr(self, obj, attribute)
 
 

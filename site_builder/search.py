@@ -79,7 +79,7 @@ class Document:
 
     @classmethod
     def of(cls, url: str, meta: dict, weights: dict[str, int]) -> Document:
-        terms = " ".join(f"{term}:{weight}" for term, weight in weights.items())
+        terms = " ".join([f"{term}:{weight}" for term, weight in weights.items()])
         return cls(url, doc_id(url), meta, terms, hashlib.blake2b(_dump(meta), digest_size=12).hexdigest())
 
     def weights(self) -> dict[str, int]:
@@ -120,10 +120,12 @@ def document(url: str, template: str, context: Mapping) -> Document | None:
         names, body, kind = [], plain_text(context.get("body")), "Story"
         excerpt = context.get("summary") or body
         extra = [context.get("summary") or ""]
-    terms: dict[str, int] = {}
-    for text, weight in ((title, TITLE), (" ".join(names), NAMES), (" ".join(extra), NAMES), (body, TEXT)):
-        for word, count in Counter(words(text)).items():
-            terms[word] = min(terms.get(word, 0) + weight * count, MAX_WEIGHT)
+    terms = Counter(words(body))  # each word of the body weighs TEXT, 1: counted in C
+    for text, weight in ((title, TITLE), (" ".join(names), NAMES), (" ".join(extra), NAMES)):
+        for word in words(text):
+            terms[word] += weight
+    if terms and max(terms.values()) > MAX_WEIGHT:
+        terms = Counter({word: min(weight, MAX_WEIGHT) for word, weight in terms.items()})
     excerpt = " ".join(excerpt.split())
     if len(excerpt) > EXCERPT:
         excerpt = excerpt[:EXCERPT].rsplit(" ", 1)[0] + "…"
