@@ -4,9 +4,17 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import markupsafe
 import pytest
 from bs4 import BeautifulSoup
 from conftest import SITES, run_build
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from site_builder import render
+from site_builder.config import load_config
+from site_builder.diagnostics import Diagnostics
+from site_builder.pages import Html
 
 CONTENT = SITES / "hostile" / "content"
 UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
@@ -70,3 +78,17 @@ def test_json_and_feeds_stay_well_formed_and_inert(out):
         assert "<" not in text, path
     ET.parse(out / "feed.xml")
     ET.parse(out / "sitemap.xml")
+
+
+
+ENV = render.make_environment(load_config(CONTENT, Diagnostics()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.none(),
+                       st.text().map(markupsafe.Markup), st.text().map(Html)))
+def test_templates_escape_every_value_as_markupsafe_does(value):
+    template = ENV.from_string("<p>{{ v }}</p>")
+    assert template.root_render_func.__globals__["escape"] is render._escape  # the fast one is in use
+    assert render._escape(value) == str(markupsafe.escape(value))
+    assert template.render(v=value) == f"<p>{markupsafe.escape(value)}</p>"
