@@ -195,7 +195,7 @@ def _file_slug(rel: str, r: Reader, strip_date: bool = False) -> str | None:
 
 def _body(config: SiteConfig, r: Reader) -> Body:
     rendered = markdown.render(r.doc.body, config.allow_html)
-    return Body(rendered.html, rendered.wikilinks, r.src.at(r.doc.body_line), rendered.first_paragraph)
+    return Body(rendered.html.encode(), rendered.wikilinks, r.src.at(r.doc.body_line), rendered.first_paragraph)
 
 
 def _refs(r: Reader, path: tuple, kind: str) -> tuple[Ref, ...]:

@@ -116,11 +116,9 @@ def inert_json(value, **options) -> str:
 
 def render_page(env: Environment, template: str, context: dict) -> bytes:
     """The bytes of one page."""
-    if template == "json":
-        text = inert_json(context["data"], default=plain) + "\n"
-    else:
-        text = env.get_template(template).render(context)
-    return text.encode("utf-8")
+    if template == "json":  # (graph.json is 27 MB at 10,000 articles: one copy less of it)
+        return inert_json(context["data"], default=plain).encode("utf-8") + b"\n"
+    return env.get_template(template).render(context).encode("utf-8")
 
 
 def static_files(config: SiteConfig) -> dict[str, Path]:
