@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,14 @@ from .fields import FALSE_WORDS, TRUE_WORDS
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SITE_KEYS = ("title", "description", "base_url", "language", "allow_html", "search", "cname", "author")
 FLAG_KEYS = ("allow_html", "search")
+
+
+@functools.lru_cache(maxsize=16)  # asked for every link of every page
+def _base_path(base_url: str | None) -> str:
+    if not base_url:
+        return "/"
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +44,7 @@ class SiteConfig:
     @property
     def base_path(self) -> str:
         """The URL path the site lives under: '/' or '/sub/path/'."""
-        if not self.base_url:
-            return "/"
-        path = urlsplit(self.base_url).path or "/"
-        return path if path.endswith("/") else path + "/"
+        return _base_path(self.base_url)
 
     def url(self, path: str) -> str:
         """The one URL helper: a site path such as '/people/x/' under base_url's sub-path."""
