@@ -48,8 +48,20 @@ def fold(text: str) -> str:
     return _MARKS.sub("", unicodedata.normalize("NFKD", text)).lower()
 
 
+# Punctuation common in news text, none of it part of a word: without it most folded Latin text is
+# ASCII, where a word is [a-z0-9]{2,} and the regex runs two and a half times faster.
+_PUNCTUATION = "\u2019\u2018\u201c\u201d\u2014\u2013\u2026\u00a0\u00b7\u00ab\u00bb"
+_ASCII_WORD = re.compile(r"[a-z0-9]{2,}")
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    """The words of a text as they are indexed: folded, two characters or more."""
+    text = fold(text)
+    if text.isascii():
+        return _ASCII_WORD.findall(text)
+    for mark in _PUNCTUATION:
+        text = text.replace(mark, " ")
+    return _ASCII_WORD.findall(text) if text.isascii() else _WORD.findall(text)
 
 
 def doc_id(url: str) -> str:

@@ -1,5 +1,7 @@
 """The search index: folding as the browser folds, and updates that equal a rewrite."""
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +13,12 @@ def test_words_are_folded_without_accents_or_capitals_and_single_letters_dropped
     assert search.words("Daniel MILLÁN met İlker in São Paulo, a_b 2020") == [
         "daniel", "millan", "met", "ilker", "in", "sao", "paulo", "2020"]
     assert search.fold("Ñuñoa Œuvre") == "nunoa œuvre"
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("aZé9_ -’“”—…·«»\u00a0øΩжß1.,"), max_size=40) | st.text(max_size=40))
+def test_words_are_the_runs_of_letters_and_digits_of_the_folded_text(text):
+    assert search.words(text) == re.findall(r"[^\W_]{2,}", search.fold(text))
 
 
 def test_an_article_document_weighs_its_title_above_its_body_and_keeps_a_short_excerpt():
