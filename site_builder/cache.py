@@ -29,16 +29,28 @@ def code_version() -> str:
 
 
 def input_stats(config: SiteConfig) -> dict[str, list[int]]:
-    """Size and modification time of every file a build reads: content, templates, static files."""
+    """Size and modification time of every file a build reads: content, templates, static files
+    (hidden folders and links to folders are not read; a link to nothing is no file)."""
     stats: dict[str, list[int]] = {}
     for folder in (config.content_dir, *config.template_dirs):
-        for root, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in files:
-                path = os.path.join(root, name)
-                info = os.stat(path)
-                stats[path] = [info.st_size, info.st_mtime_ns]
+        _stat_tree(str(folder), stats)
     return stats
+
+
+def _stat_tree(folder: str, stats: dict[str, list[int]]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if not entry.is_dir():
+                info = entry.stat()
+                stats[entry.path] = [info.st_size, info.st_mtime_ns]
+            elif not entry.name.startswith(".") and not entry.is_symlink():
+                _stat_tree(entry.path, stats)
+        except OSError:  # gone since it was listed, or a link to nothing
+            continue
 
 
 BUCKETS = 32  # records are saved in this many files, so one edit rewrites a thirty-second of them

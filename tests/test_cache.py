@@ -93,3 +93,13 @@ def test_parsed_files_saved_by_another_version_of_the_builder_are_deleted(tmp_pa
     names = sorted(p.name for p in folder.glob("records-*"))
     assert f"records-{ours}-0123456789abcdef01234567-3.pickle" not in names
     assert set(theirs) < set(names) and scope != ours  # the other site's are kept
+
+
+def test_a_link_to_nothing_among_the_content_is_no_file_and_breaks_nothing(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SITES / "basic" / "content", content)
+    os.symlink(tmp_path / "nowhere.md", content / "articles" / "dangling.md")
+    os.symlink(tmp_path / "nowhere", content / "people" / ".hidden-link")
+    for use_cache in (False, True, True):
+        result = run_build(content, tmp_path / "output", use_cache=use_cache)
+        assert not result.diags.errors and (tmp_path / "output" / "index.html").is_file()
