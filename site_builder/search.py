@@ -15,6 +15,7 @@ import html
 import json
 import re
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -156,11 +157,16 @@ def _shard_files(docs: Iterable[Document], only: set[str] | None = None,
     """Term files: shard -> term -> [id, weight, id, weight, ...], ids in order; only the
     shards named in `only`, and of those only this part's (see files)."""
     postings: dict[str, list] = {}
+    mine: dict[str, bool] = {}  # two-letter prefix -> whether this part writes its shard
     for doc in sorted(docs, key=lambda d: d.id):
         for item in doc.terms.split(" ") if doc.terms else ():
             term, _, weight = item.partition(":")
-            if parts > 1 and (ord(term[0]) + ord(term[1])) % parts != part:
-                continue
+            if parts > 1:
+                prefix = term[:2]
+                if prefix not in mine:  # (by a checksum: by letters, vowels would all go to one part)
+                    mine[prefix] = zlib.crc32(prefix.encode()) % parts == part
+                if not mine[prefix]:
+                    continue
             if term in postings:
                 postings[term] += (doc.id, int(weight))
             else:
