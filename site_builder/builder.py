@@ -22,7 +22,7 @@ from .index import Site, build_site
 from .load import load_content
 from .output import in_place, safe_join, staged, write_new
 from .pages import Page, Plan, plan
-from .parallel import split
+from .parallel import in_background, split
 from .render import TemplateDigests, make_environment, render_page, static_files
 
 PAGE_KINDS = {"article.html": ("article", "articles"), "dossier.html": ("dossier", "dossiers"),
@@ -154,12 +154,21 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
     result.total = len(planned.pages)
     if not write or result.diags.failed(config.strict):
         return
-    state = update(config, planned, cache.state(config), result, progress, suspects=suspects)
-    del planned  # and with it every context made: the memory can hold what the cache saves
     index = {"digests": content.sources, "diags": index_diags,
              "id": cache.manifest["index"]["id"] if reused else started_ns}
-    cache.save(config, stats, started_ns, state, result.diags.items, result.page_kinds, index,
-               None if reused else saved.dumps(result.site, content))
+    saving = None
+    if not reused and cache.folder:  # the parsed files and the index are final: saved beside the rendering
+        site = result.site
+        saving = in_background(lambda: cache.save_parsed((started_ns, lambda: saved.dumps(site, content))))
+    try:
+        state = update(config, planned, cache.state(config), result, progress, suspects=suspects)
+    finally:
+        if saving and saving():
+            cache.records.dirty.clear()
+        elif saving:
+            index["id"] = None  # no index saved: the next build indexes again
+    del planned  # and with it every context made: the memory can hold what the cache saves
+    cache.save(config, stats, started_ns, state, result.diags.items, result.page_kinds, index)
 
 
 def _saved_index(config: SiteConfig, cache: Cache, content, before: dict) -> tuple | None:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,15 +133,14 @@ class Cache:
         stored = _read(self.folder / f"index-{self.output_key}.pickle") if self.folder else None
         return stored[1] if stored and stored[0] == index_id else None
 
-    def save(self, config: SiteConfig, stats: dict, started_ns: int, state, diagnostics: list, kinds: dict,
-             index: dict | None = None, index_data: bytes | None = None) -> None:
-        """Remember a successful build: the records, the state of output/, and the index (its
-        data only when it was made again; index["id"] names the data it goes with)."""
+    def save_parsed(self, index: tuple[int, Callable[[], bytes]] | None = None) -> None:
+        """Write the records of the parsed files that changed and, when the site was indexed
+        again, the index: (its id, a function giving its data)."""
         if not self.folder:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        if index_data is not None:
-            _write(self.folder / f"index-{self.output_key}.pickle", (index["id"], index_data))
+        if index is not None:
+            _write(self.folder / f"index-{self.output_key}.pickle", (index[0], index[1]()))
         if self._records is not None and self._records.dirty:
             buckets: dict[int, dict] = {number: {} for number in self._records.dirty}
             for rel, record in self._records.items():
@@ -152,6 +152,14 @@ class Cache:
             for stale in self.folder.glob(f"records-{self.scope}-*.pickle"):  # from another version of the code
                 if not stale.name.startswith(f"records-{self.scope}-{self.key}-"):
                     stale.unlink(missing_ok=True)
+
+    def save(self, config: SiteConfig, stats: dict, started_ns: int, state, diagnostics: list, kinds: dict,
+             index: dict | None = None) -> None:
+        """Remember a successful build: the parsed files not saved yet (save_parsed), and the
+        manifest: the state of output/ and which index (index["id"]) goes with it."""
+        if not self.folder:
+            return
+        self.save_parsed()
         self.manifest = {"key": self.key, "settings": config.settings(), "stats": stats, "started_ns": started_ns,
                          "state": state, "diagnostics": diagnostics, "kinds": kinds, "index": index,
                          "output_id": _folder_id(config.output_dir)}

@@ -1,4 +1,5 @@
-"""Share a loop of independent steps between two processes, using fork on a two-core machine."""
+"""Share a loop of independent steps between two processes, using fork on a two-core machine;
+or run a task beside the build."""
 
 from __future__ import annotations
 
@@ -57,3 +58,25 @@ def split(count: int, work: Callable[[int, int], T], workers: int | None = None)
     if not ok:
         raise WorkerError(theirs)
     return [theirs, mine]
+
+
+def in_background(task: Callable[[], object]) -> Callable[[], bool]:
+    """Start task in a forked child and go on; the function returned waits for it and tells
+    whether it succeeded. Without fork, task runs now. Only from a process without threads."""
+    if not hasattr(os, "fork"):
+        task()
+        return lambda: True
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: do the task, never return into the caller's code
+        status = 1
+        try:
+            task()
+            status = 0
+        finally:
+            os._exit(status)
+
+    def wait() -> bool:
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    return wait

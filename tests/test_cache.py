@@ -5,7 +5,7 @@ import shutil
 
 from conftest import EDITS, SITES, age_everything, run_build
 
-from site_builder import parallel
+from site_builder import builder, parallel
 from site_builder.builder import build
 from site_builder.cache import Cache
 from site_builder.config import load_config
@@ -103,3 +103,22 @@ def test_a_link_to_nothing_among_the_content_is_no_file_and_breaks_nothing(tmp_p
     for use_cache in (False, True, True):
         result = run_build(content, tmp_path / "output", use_cache=use_cache)
         assert not result.diags.errors and (tmp_path / "output" / "index.html").is_file()
+
+
+def test_when_saving_beside_the_rendering_fails_the_next_build_reads_and_indexes_again(tmp_path, monkeypatch):
+    shutil.copytree(SITES / "basic", tmp_path / "site", ignore=shutil.ignore_patterns(".cache"))
+    content = tmp_path / "site" / "content"
+    age_everything(tmp_path / "site")
+    monkeypatch.setattr(builder, "in_background", lambda task: lambda: False)  # the forked saver died
+    cached_build(content, tmp_path / "out")
+    folder = tmp_path / "site/.cache/site-builder"
+    assert list(folder.glob("records-*")) and not list(folder.glob("index-*"))  # records saved after all
+    monkeypatch.undo()
+    EDITS["an article title"](content)
+    again = cached_build(content, tmp_path / "out")
+    assert again.reindexed and not again.diags.errors
+    run_build(content, tmp_path / "cold", no_search=True)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
+    EDITS["a file touched"](content)
+    age_everything(tmp_path / "site")
+    assert not cached_build(content, tmp_path / "out").reindexed  # the index was saved this time
