@@ -213,7 +213,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
     state = State(config.settings(), templates=used, references=templates.references)
     if previous is not None:
         state.tokens, state.digests = list(previous.tokens), list(previous.digests)
-    ids = {token: number for number, token in enumerate(state.tokens)}
+    ids = dict(zip(state.tokens, range(len(state.tokens)), strict=True))  # token -> its number
     if previous is None:
         todo = planned.pages
     else:
