@@ -106,6 +106,13 @@ class _Registry:
         self.notes: dict[Key, Note] = {}
         self.spellings: dict[Key, Counter] = defaultdict(Counter)
         self.first_seen: dict[tuple[Key, str], int] = {}
+        self._keys: dict[Key, Key] = {}
+
+    def key(self, kind: str, slug: str) -> Key:
+        """The one (kind, slug) tuple of an entity, shared by everything that names it: an index
+        otherwise holds a hundred thousand equal tuples, to keep and to save and load."""
+        key = (kind, slug)
+        return self._keys.setdefault(key, key)
 
     def add_note(self, note: Note) -> None:
         self.notes[(note.kind, note.slug)] = note
@@ -164,11 +171,12 @@ class _Registry:
         result = {}
         for kind in KINDS:
             for slug in sorted(self.slugs[kind]):
-                note = self.notes.get((kind, slug))
+                key = self.key(kind, slug)
+                note = self.notes.get(key)
                 if note:
-                    result[(kind, slug)] = Entity(kind, slug, note.name, tuple(a for a, _ in note.aliases), note)
+                    result[key] = Entity(kind, slug, note.name, tuple(a for a, _ in note.aliases), note)
                 else:
-                    result[(kind, slug)] = Entity(kind, slug, self._spelling((kind, slug)), (), None)
+                    result[key] = Entity(kind, slug, self._spelling(key), (), None)
         return result
 
     def _spelling(self, key: Key) -> str:
@@ -228,16 +236,16 @@ def _resolve_articles(articles, registry):
         listed: dict[Key, str | None] = {}
         for ref in article.people + article.organisations:
             slug = registry.resolve(ref, order)
-            if slug and ((ref.kind, slug) not in listed or listed[(ref.kind, slug)] is None):
-                listed[(ref.kind, slug)] = ref.role
+            if slug and ((key := registry.key(ref.kind, slug)) not in listed or listed[key] is None):
+                listed[key] = ref.role
         about[article.path] = frozenset(listed)
         for event in article.events:
             keys = []
             for ref in event.people + event.organisations:
                 slug = registry.resolve(ref, order)
-                if slug and (ref.kind, slug) not in keys:
-                    keys.append((ref.kind, slug))
-                    listed.setdefault((ref.kind, slug), None)
+                if slug and (key := registry.key(ref.kind, slug)) not in keys:
+                    keys.append(key)
+                    listed.setdefault(key, None)
             event_keys[(article.path, event.order)] = tuple(keys)
         named[article.path] = list(listed.items())
     return named, about, event_keys
@@ -249,19 +257,19 @@ def _resolve_notes(notes, registry, diags):
     parents: dict[Key, Key] = {}
     children: dict[Key, list[Key]] = defaultdict(list)
     for note in notes:
-        key = (note.kind, note.slug)
+        key = registry.key(note.kind, note.slug)
         for role in note.roles:
             org = registry.resolve(role.organisation, 0) if role.organisation else None
-            held = HeldRole(key, role, (ORGANISATION, org) if org else None)
+            held = HeldRole(key, role, registry.key(ORGANISATION, org) if org else None)
             roles[key].append(held)
             if org and note.kind == PERSON:
-                members[(ORGANISATION, org)].append(held)
+                members[held.organisation].append(held)
         if note.parent and (parent := registry.resolve(note.parent, 0)):
             if parent == note.slug:
                 diags.error(note.parent.src, "parent: an organisation cannot be its own parent")
                 continue
-            parents[key] = (ORGANISATION, parent)
-            children[(ORGANISATION, parent)].append(key)
+            parents[key] = registry.key(ORGANISATION, parent)
+            children[parents[key]].append(key)
     return ({k: tuple(v) for k, v in roles.items()}, {k: tuple(v) for k, v in members.items()},
             parents, {k: tuple(v) for k, v in children.items()})
 
@@ -286,7 +294,7 @@ def _resolve_wikilinks(articles, content, registry, diags, named) -> dict[str, t
 
 def _resolve_wikilink(link, pos: SourcePos, registry: _Registry, diags: Diagnostics) -> Key | None:
     kinds = (link.kind,) if link.kind else KINDS
-    hits = [(kind, slug) for kind in kinds if (slug := registry.find(kind, link.target, pos))]
+    hits = [registry.key(kind, slug) for kind in kinds if (slug := registry.find(kind, link.target, pos))]
     if len(hits) > 1:
         diags.error(pos, f'[[{link.target}]] matches both a person and an organisation; write '
                          f'[[person:{link.target}]] or [[organisation:{link.target}]]')
