@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,11 +206,11 @@ def _refs(r: Reader, path: tuple, kind: str) -> tuple[Ref, ...]:
             r.check_keys(item_path, item, REF_KEYS)
             name = r.text(item_path + ("name",), required=True, hint="write the person's or organisation's name")
             role = r.text(item_path + ("role",))
-            if name:
-                refs.append(Ref(kind, name, r.pos(*item_path, "name"), role))
+            if name:  # (interned: one string for a name written in a thousand articles)
+                refs.append(Ref(kind, sys.intern(name), r.pos(*item_path, "name"), role and sys.intern(role)))
         elif isinstance(item, str):
             if item.strip():
-                refs.append(Ref(kind, item.strip(), r.pos(*item_path)))
+                refs.append(Ref(kind, sys.intern(item.strip()), r.pos(*item_path)))
         else:
             r.error(item_path, f"expected a name or a mapping with name: and role:, found {describe(item)}")
     return tuple(refs)
