@@ -10,7 +10,7 @@ from conftest import SITES
 
 from site_builder.cli import main
 
-CASES = sorted(p for p in (SITES / "invalid").iterdir() if p.is_dir())
+CASES = sorted(p for p in (SITES / "invalid").iterdir() if p.is_dir() and not p.name.startswith("."))  # not a .cache
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
