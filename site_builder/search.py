@@ -214,10 +214,12 @@ def update(read, previous: Mapping[str, tuple[str, str, str]], changed: Mapping[
     dirty_shards: set[str] = set()
     dirty_chunks: set[str] = set()
     gone_ids: set[str] = set()
+    touched: set[str] = set()  # the terms whose postings change; the others are copied as they are
     for url, doc in changed.items():
         old_id, old_terms, old_meta = previous.get(url, (None, "", None))
         new_id, new_terms, new_meta = doc.entry() if doc else (None, "", None)
         old, new = _parse_terms(old_terms), _parse_terms(new_terms)
+        touched |= old.keys() | new.keys()
         if old_id != new_id:
             dirty_shards |= {shard_name(t) for t in old.keys() | new.keys()}
             dirty_chunks |= {i[:2] for i in (old_id, new_id) if i}
@@ -237,7 +239,7 @@ def update(read, previous: Mapping[str, tuple[str, str, str]], changed: Mapping[
     fresh_shards = _shard_files(new_docs, dirty_shards)
     for name in sorted(dirty_shards):
         path = f"{FOLDER}/terms/{name}.json"
-        merged = _merge_postings(_load(read, path), gone_ids, fresh_shards.get(name, {}))
+        merged = _merge_postings(_load(read, path), gone_ids, fresh_shards.get(name, {}), touched)
         out[path] = _dump(merged) if merged else None
     fresh_chunks = _doc_files(new_docs, dirty_chunks)
     for name in sorted(dirty_chunks):
@@ -259,10 +261,16 @@ def _load(read, path: str) -> dict:
         raise SearchError(f"{path}: {err}") from err
 
 
-def _merge_postings(old: dict[str, list], gone: set[str], fresh: dict[str, list]) -> dict[str, list]:
+def _merge_postings(old: dict[str, list], gone: set[str], fresh: dict[str, list],
+                    touched: set[str]) -> dict[str, list]:
+    """A term file's postings without the gone documents and with the fresh ones; the terms no
+    changed document had or has keep theirs as they are (most of a shard, for one edit)."""
     merged: dict[str, list] = {}
     for term in old.keys() | fresh.keys():
         postings = old.get(term, [])
+        if term not in touched:
+            merged[term] = postings
+            continue
         pairs = [(postings[i], postings[i + 1]) for i in range(0, len(postings), 2) if postings[i] not in gone]
         extra = fresh.get(term, [])
         pairs += [(extra[i], extra[i + 1]) for i in range(0, len(extra), 2)]
