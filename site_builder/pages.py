@@ -155,7 +155,7 @@ class _View:
     # -- dependencies --------------------------------------------------------------------------
 
     def use(self, *token) -> None:
-        self.reads.add(self._tokens.setdefault(token, token))
+        self.reads.add(self._reading(*token))
 
     def _reading(self, *token) -> tuple:
         """A token, the same object every time (a page reads a million of them at 10,000 articles)."""

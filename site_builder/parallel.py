@@ -27,9 +27,7 @@ def split(count: int, work: Callable[[int, int], T], workers: int | None = None)
     if parts < 2 or count < MINIMUM or not hasattr(os, "fork"):
         return [work(0, 1)]
     reader, writer = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
+    pid = _fork()
     if pid == 0:  # the child: do part 0, send the result, never return into the caller's code
         os.close(reader)
         with os.fdopen(writer, "wb") as stream:
@@ -66,9 +64,7 @@ def in_background(task: Callable[[], object]) -> Callable[[], bool]:
     if not hasattr(os, "fork"):
         task()
         return lambda: True
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
+    pid = _fork()
     if pid == 0:  # the child: do the task, never return into the caller's code
         status = 1
         try:
@@ -80,3 +76,10 @@ def in_background(task: Callable[[], object]) -> Callable[[], bool]:
     def wait() -> bool:
         return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
     return wait
+
+
+def _fork() -> int:
+    """os.fork, with the output flushed first so that the child does not write it again."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return os.fork()

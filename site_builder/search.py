@@ -211,7 +211,6 @@ def update(read, previous: Mapping[str, tuple[str, str, str]], changed: Mapping[
            count: int) -> dict[str, bytes | None]:
     """The index files that change when these documents change (None: removed), given how to read
     a file of the current index and each previous document's entry(). Files to delete map to None."""
-    dirty_shards: set[str] = set()
     dirty_chunks: set[str] = set()
     gone_ids: set[str] = set()
     touched: set[str] = set()  # the terms whose postings change; the others are copied as they are
@@ -219,12 +218,11 @@ def update(read, previous: Mapping[str, tuple[str, str, str]], changed: Mapping[
         old_id, old_terms, old_meta = previous.get(url, (None, "", None))
         new_id, new_terms, new_meta = doc.entry() if doc else (None, "", None)
         old, new = _parse_terms(old_terms), _parse_terms(new_terms)
-        touched |= old.keys() | new.keys()
         if old_id != new_id:
-            dirty_shards |= {shard_name(t) for t in old.keys() | new.keys()}
+            touched |= old.keys() | new.keys()
             dirty_chunks |= {i[:2] for i in (old_id, new_id) if i}
         else:
-            dirty_shards |= {shard_name(t) for t in old.keys() | new.keys() if old.get(t) != new.get(t)}
+            touched |= {t for t in old.keys() | new.keys() if old.get(t) != new.get(t)}
             if old_meta != new_meta:
                 dirty_chunks.add(new_id[:2])
         if old_id:
@@ -236,6 +234,7 @@ def update(read, previous: Mapping[str, tuple[str, str, str]], changed: Mapping[
             raise SearchError(f"search id of {doc.url} collides")
         ids.add(doc.id)
     out: dict[str, bytes | None] = {}
+    dirty_shards = {shard_name(term) for term in touched}
     fresh_shards = _shard_files(new_docs, dirty_shards)
     for name in sorted(dirty_shards):
         path = f"{FOLDER}/terms/{name}.json"
