@@ -22,7 +22,7 @@ from .index import Site, build_site
 from .load import load_content
 from .output import in_place, safe_join, staged, write_new
 from .pages import Page, Plan, plan
-from .parallel import in_background, split
+from .parallel import in_background, share, split
 from .render import TemplateDigests, make_environment, render_page, static_files
 
 PAGE_KINDS = {"article.html": ("article", "articles"), "dossier.html": ("dossier", "dossiers"),
@@ -248,13 +248,13 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
         state.search = dict(previous.search)
     old_fingerprints = previous.fingerprints if previous else {}
 
-    def work(folder: Path, part: int, parts: int) -> tuple[list, list, list, list]:
-        """Remake every parts-th page of todo. Returns what was made, with each page's
+    def work(folder: Path, main: bool, steps) -> tuple[list, list, list, list]:
+        """Remake these pages of todo (by number). Returns what was made, with each page's
         dependencies as numbers into the tokens it returns too, the search documents and
         the digests of the new tokens (None for tokens the state already has)."""
         made, docs, local = [], [], {}
-        for number in range(part, len(todo), parts):
-            page = todo[number]
+        for number in steps:
+            page = todo[-1 - number]  # from the end: the site-wide pages, the longest, are shared first
             context, reads = page.make()
             data = render_page(env, page.template, context)
             digest = hashlib.blake2b(data, digest_size=16).digest()
@@ -265,13 +265,13 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
                 docs.append(doc)
             made.append((page.url, page.file, digest, array("I", [local.setdefault(t, len(local)) for t in reads]),
                          fresh))
-            if progress and part == parts - 1 and (number // parts) % 200 == 0:
+            if progress and main and len(made) % 100 == 0:
                 progress(number + 1, len(todo))
         tokens = list(local)
         return made, docs, tokens, [None if token in ids else planned.digest(token) for token in tokens]
 
     def remake(folder: Path) -> list:
-        done = split(len(todo), lambda part, parts: work(folder, part, parts), workers)
+        done = share(len(todo), lambda main, steps: work(folder, main, steps), workers)
         if progress:
             progress(len(todo), len(todo))
         for made, _, tokens, digests in done:

@@ -97,14 +97,14 @@ def _parse_stale(config: SiteConfig, cache: FileCache, files: list, workers: int
     if len(stale) < parallel.MINIMUM or workers == 1:
         return  # loaded one by one below
 
-    def work(part: int, parts: int) -> dict:
+    def work(main: bool, steps) -> dict:
         local = {}
-        for rel, reader, args in stale[part::parts]:
+        for rel, reader, args in (stale[step] for step in steps):
             if rel in cache:
                 local[rel] = cache[rel]
             _load_cached(config, Diagnostics(), local, {}, rel, reader, *args, stat=stat)
         return local
-    for done in parallel.split(len(stale), work, workers):
+    for done in parallel.share(len(stale), work, workers):
         for rel, hit in done.items():
             cache[rel] = hit
 

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 
 from conftest import EDITS, SITES, age_everything, run_build
 
@@ -78,6 +79,24 @@ def test_reading_and_rendering_on_two_processes_gives_the_same_bytes(tmp_path, m
     two = run_build(content, tmp_path / "two")
     assert not two.diags.errors and [str(d) for d in two.diags.items] == [str(d) for d in one.diags.items]
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+
+
+def test_two_processes_share_the_steps_as_they_go(monkeypatch):
+    monkeypatch.setattr(parallel, "MINIMUM", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+
+    def work(main: bool, steps) -> list[int]:
+        done = []
+        for step in steps:
+            if not main and not done:
+                time.sleep(1)  # the child is slow at first: the parent takes the steps meanwhile
+            done.append(step)
+        return done
+    child, parent = parallel.share(200, work)
+    assert sorted(child + parent) == list(range(200))
+    assert child == sorted(child) and parent == sorted(parent)
+    assert len(child) < 20 < 180 < len(parent)
+    assert parallel.share(3, work, workers=1) == [[0, 1, 2]]
 
 
 def test_parsed_files_saved_by_another_version_of_the_builder_are_deleted(tmp_path):
