@@ -29,6 +29,7 @@ PAGE_KINDS = {"article.html": ("article", "articles"), "dossier.html": ("dossier
               "story.html": ("story", "stories"), "tag.html": ("tag", "tags"), "json": ("data file", "data files"),
               "feed.xml": ("feed", "feeds")}
 OTHER = ("other page", "other pages")
+RECORDS_IN_BACKGROUND = 8  # changed buckets of records (of cache.BUCKETS) worth a process to save
 
 
 @dataclass(slots=True)
@@ -158,6 +159,22 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
     records = cache.records
     before = dict(records)  # each file's entry as the last build left it
     content = load_content(config, result.diags, records, stats=stats)
+    # The parsed files are final: when many changed, they are saved while the site is indexed.
+    saving = (in_background(cache.save_records)
+              if write and cache.folder and len(records.dirty) > RECORDS_IN_BACKGROUND else None)
+    try:
+        done = _index_and_render(config, result, write, progress, cache, content, before, started_ns)
+    finally:
+        if saving and saving():
+            records.dirty.clear()
+    if done:
+        cache.save(config, stats, started_ns, *done)
+
+
+def _index_and_render(config: SiteConfig, result: Build, write: bool, progress, cache: Cache, content, before: dict,
+                      started_ns: int) -> tuple | None:
+    """Index (or reuse the saved index), plan and, when writing and nothing failed, bring output/
+    up to date; what the cache saves of it, or None."""
     reused = _saved_index(config, cache, content, before) if write else None
     if reused:
         result.site, index_diags, suspects = reused
@@ -171,22 +188,20 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
     result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in planned.pages)
     result.total = len(planned.pages)
     if not write or result.diags.failed(config.strict):
-        return
+        return None
     index = {"digests": content.sources, "diags": index_diags,
              "id": cache.manifest["index"]["id"] if reused else started_ns}
     saving = None
-    if not reused and cache.folder:  # the parsed files and the index are final: saved beside the rendering
+    if not reused and cache.folder:  # the index is final: saved beside the rendering
         site = result.site
-        saving = in_background(lambda: cache.save_parsed((started_ns, lambda: saved.dumps(site, content))))
+        saving = in_background(lambda: cache.save_index(started_ns, lambda: saved.dumps(site, content)))
     try:
         state = update(config, planned, cache.state(config), result, progress, suspects=suspects)
     finally:
-        if saving and saving():
-            cache.records.dirty.clear()
-        elif saving:
+        if saving and not saving():
             index["id"] = None  # no index saved: the next build indexes again
     del planned  # and with it every context made: the memory can hold what the cache saves
-    cache.save(config, stats, started_ns, state, result.diags.items, result.page_kinds, index)
+    return state, result.diags.items, result.page_kinds, index
 
 
 def _saved_index(config: SiteConfig, cache: Cache, content, before: dict) -> tuple | None:

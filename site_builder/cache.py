@@ -133,33 +133,36 @@ class Cache:
         stored = _read(self.folder / f"index-{self.output_key}.pickle") if self.folder else None
         return stored[1] if stored and stored[0] == index_id else None
 
-    def save_parsed(self, index: tuple[int, Callable[[], bytes]] | None = None) -> None:
-        """Write the records of the parsed files that changed and, when the site was indexed
-        again, the index: (its id, a function giving its data)."""
-        if not self.folder:
+    def save_index(self, index_id: int, data: Callable[[], bytes]) -> None:
+        """Write the saved index (saved.py) of a build that indexed the site: its id, and a
+        function giving its data."""
+        if self.folder:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write(self.folder / f"index-{self.output_key}.pickle", (index_id, data()))
+
+    def save_records(self) -> None:
+        """Write the records of the parsed files that changed since they were read."""
+        if not self.folder or self._records is None or not self._records.dirty:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        if index is not None:
-            _write(self.folder / f"index-{self.output_key}.pickle", (index[0], index[1]()))
-        if self._records is not None and self._records.dirty:
-            buckets: dict[int, dict] = {number: {} for number in self._records.dirty}
-            for rel, record in self._records.items():
-                if (number := _bucket(rel)) in buckets:
-                    buckets[number][rel] = record
-            for number, records in buckets.items():
-                _write(self._bucket_file(number), records)
-            self._records.dirty.clear()
-            for stale in self.folder.glob(f"records-{self.scope}-*.pickle"):  # from another version of the code
-                if not stale.name.startswith(f"records-{self.scope}-{self.key}-"):
-                    stale.unlink(missing_ok=True)
+        buckets: dict[int, dict] = {number: {} for number in self._records.dirty}
+        for rel, record in self._records.items():
+            if (number := _bucket(rel)) in buckets:
+                buckets[number][rel] = record
+        for number, records in buckets.items():
+            _write(self._bucket_file(number), records)
+        self._records.dirty.clear()
+        for stale in self.folder.glob(f"records-{self.scope}-*.pickle"):  # from another version of the code
+            if not stale.name.startswith(f"records-{self.scope}-{self.key}-"):
+                stale.unlink(missing_ok=True)
 
     def save(self, config: SiteConfig, stats: dict, started_ns: int, state, diagnostics: list, kinds: dict,
              index: dict | None = None) -> None:
-        """Remember a successful build: the parsed files not saved yet (save_parsed), and the
+        """Remember a successful build: the parsed files not saved yet (save_records), and the
         manifest: the state of output/ and which index (index["id"]) goes with it."""
         if not self.folder:
             return
-        self.save_parsed()
+        self.save_records()
         self.manifest = {"key": self.key, "settings": config.settings(), "stats": stats, "started_ns": started_ns,
                          "state": state, "diagnostics": diagnostics, "kinds": kinds, "index": index,
                          "output_id": _folder_id(config.output_dir)}

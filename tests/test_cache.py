@@ -124,11 +124,26 @@ def test_a_link_to_nothing_among_the_content_is_no_file_and_breaks_nothing(tmp_p
         assert not result.diags.errors and (tmp_path / "output" / "index.html").is_file()
 
 
-def test_when_saving_beside_the_rendering_fails_the_next_build_reads_and_indexes_again(tmp_path, monkeypatch):
+def test_records_saved_in_the_background_are_read_by_the_next_build(tmp_path, monkeypatch):
     shutil.copytree(SITES / "basic", tmp_path / "site", ignore=shutil.ignore_patterns(".cache"))
     content = tmp_path / "site" / "content"
     age_everything(tmp_path / "site")
-    monkeypatch.setattr(builder, "in_background", lambda task: lambda: False)  # the forked saver died
+    monkeypatch.setattr(builder, "RECORDS_IN_BACKGROUND", 0)
+    saved_by = []
+    real_save = Cache.save_records
+    monkeypatch.setattr(Cache, "save_records", lambda self: saved_by.append(os.getpid()) or real_save(self))
+    cached_build(content, tmp_path / "out")
+    assert saved_by == [os.getpid()]  # in this process only the call that found nothing left to save
+    records = Cache.open(load_config(content, Diagnostics(), output_dir=tmp_path / "out")).records
+    assert {rel for rel in records} == {p.relative_to(content).as_posix() for p in content.rglob("*.md")}
+
+
+def test_when_saving_in_the_background_fails_the_next_build_reads_and_indexes_again(tmp_path, monkeypatch):
+    shutil.copytree(SITES / "basic", tmp_path / "site", ignore=shutil.ignore_patterns(".cache"))
+    content = tmp_path / "site" / "content"
+    age_everything(tmp_path / "site")
+    monkeypatch.setattr(builder, "RECORDS_IN_BACKGROUND", 0)  # records saved in a process of their own too
+    monkeypatch.setattr(builder, "in_background", lambda task: lambda: False)  # the forked savers died
     cached_build(content, tmp_path / "out")
     folder = tmp_path / "site/.cache/site-builder"
     assert list(folder.glob("records-*")) and not list(folder.glob("index-*"))  # records saved after all
