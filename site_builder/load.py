@@ -72,11 +72,11 @@ class _Stat:
     recent may still change without its time changing (RACY_NS)."""
 
     def __init__(self, config: SiteConfig, stats: dict[str, list[int]] | None):
-        self.root, self.stats = config.content_dir, stats or {}
+        self.root, self.stats = os.path.join(config.content_dir, ""), stats or {}
         self.racy_after = time.time_ns() - RACY_NS
 
     def __call__(self, rel: str) -> tuple[int, int]:
-        path = os.path.join(self.root, rel)
+        path = self.root + rel  # (as input_stats names it; os.path.join costs more, eleven thousand times)
         if known := self.stats.get(path):
             return known[0], known[1]
         info = os.stat(path)
@@ -145,14 +145,13 @@ def _scan(where: str, prefix: str, recursive: bool, rels: list[str]) -> None:
 
 def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, sources: dict, rel: str, reader,
                  *args, stat: _Stat | None = None):
-    path = os.path.join(config.content_dir, rel)
     stat = stat or _Stat(config, None)
     try:
         now = stat(rel)
         hit = cache.get(rel)
         # A file changed within the last seconds may change again without a new mtime: read it.
         if hit is None or hit[0] != now or now[1] > stat.racy_after:
-            with open(path, "rb") as stream:
+            with open(stat.root + rel, "rb") as stream:
                 raw = stream.read()
             digest = file_digest(raw)
             if hit is None or hit[1] != digest:
