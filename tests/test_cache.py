@@ -44,6 +44,21 @@ def test_a_cached_rebuild_after_each_kind_of_edit_equals_a_cold_build(tmp_path):
     assert reused == ["an article title", "a file touched", "a template", "a static file", "a static file removed"]
 
 
+def test_text_edits_one_after_another_reuse_the_index_and_equal_a_cold_build(tmp_path):
+    shutil.copytree(SITES / "basic", tmp_path / "site", ignore=shutil.ignore_patterns(".cache"))
+    content = tmp_path / "site" / "content"
+    age_everything(tmp_path / "site")
+    cached_build(content, tmp_path / "out", no_search=False)
+    first, second = sorted((content / "articles").rglob("*.md"))[:2]
+    for step, article in enumerate([first, second, first, first]):  # files edited since the index was saved pile up
+        article.write_text(article.read_text() + f"\nAn added paragraph, number {step}.\n")
+        age_everything(tmp_path / "site", seconds=1800 - step)
+        again = cached_build(content, tmp_path / "out", no_search=False)
+        assert not again.reindexed and not again.diags.errors, step
+        run_build(content, tmp_path / f"cold-{step}", use_cache=False)
+        assert snapshot(tmp_path / "out") == snapshot(tmp_path / f"cold-{step}"), step
+
+
 def test_nothing_changed_is_noticed_without_building(tmp_path):
     shutil.copytree(SITES / "basic", tmp_path / "site")
     content = tmp_path / "site" / "content"
