@@ -114,6 +114,7 @@ def hugo_time(size: int) -> float | None:
     exe = shutil.which("hugo")
     if not exe:
         return None
+    os.sync()  # our cold build's pages are written back to disk before, not during, Hugo's
     with tempfile.TemporaryDirectory() as out:
         return timed([exe, "--quiet", "-s", str(corpus(size, "hugo")), "-d", out])[0]
 

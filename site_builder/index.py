@@ -330,9 +330,11 @@ def _mentions(newest, named) -> dict[Key, tuple[Mention, ...]]:
 def _connections(articles, named, entities) -> dict[Key, tuple[tuple[Key, int], ...]]:
     counts: dict[Key, Counter] = defaultdict(Counter)
     for article in articles:
-        keys = [k for k, _ in named[article.path]]
+        keys = [k for k, _ in named[article.path]]  # (each once)
         for key in keys:
-            counts[key].update(k for k in keys if k != key)
+            counts[key].update(keys)  # itself too, taken out below: counting a list is done in C
+    for key, count in counts.items():
+        del count[key]
 
     names = {key: entity.name.casefold() for key, entity in entities.items()}
 
