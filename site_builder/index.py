@@ -330,7 +330,7 @@ def _mentions(newest, named) -> dict[Key, tuple[Mention, ...]]:
 def _connections(articles, named, entities) -> dict[Key, tuple[tuple[Key, int], ...]]:
     counts: dict[Key, Counter] = defaultdict(Counter)
     for article in articles:
-        keys = [k for k, _ in named[article.path]]  # (each once)
+        keys = [k for k, _ in named[article.path]]
         for key in keys:
             counts[key].update(keys)  # itself too, taken out below: counting a list is done in C
     for key, count in counts.items():
