@@ -16,9 +16,10 @@ def record(cls=None, /, **options):
 
     def wrap(cls):
         cls = dataclass(frozen=True, slots=True, **options)(cls)
-        values = attrgetter(*(f.name for f in fields(cls)))
+        names = [f.name for f in fields(cls)]
+        values = attrgetter(*names) if len(names) > 1 else lambda record: (getattr(record, names[0]),)
 
-        def __reduce__(self):
+        def __reduce__(self):  # (attrgetter of one name gives the value, not a tuple of it)
             return cls, values(self)
         cls.__reduce__ = __reduce__
         return cls

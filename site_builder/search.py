@@ -159,8 +159,7 @@ def _shard_files(docs: Iterable[Document], only: set[str] | None = None,
     postings: dict[str, list] = {}
     mine: dict[str, bool] = {}  # two-letter prefix -> whether this part writes its shard
     for doc in sorted(docs, key=lambda d: d.id):
-        for item in doc.terms.split(" ") if doc.terms else ():
-            term, _, weight = item.partition(":")
+        for term, weight in _parse_terms(doc.terms).items():
             if parts > 1:
                 prefix = term[:2]
                 if prefix not in mine:  # (by a checksum: by letters, vowels would all go to one part)
