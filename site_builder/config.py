@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import frontmatter
+from . import frontmatter, i18n
 from .diagnostics import Diagnostics, SourcePos
 from .fields import FALSE_WORDS, TRUE_WORDS
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-SITE_KEYS = ("title", "description", "base_url", "language", "allow_html", "search", "cname", "author")
+SITE_KEYS = ("title", "description", "base_url", "language", "allow_html", "search", "cname", "author",
+             "translations")
 FLAG_KEYS = ("allow_html", "search")
 
 
@@ -31,6 +32,7 @@ class SiteConfig:
     description: str = ""
     base_url: str | None = None  # absolute, ends with '/', or None: served from the host's root
     language: str = "en"
+    translations: tuple = ()  # (English text, the site's words): i18n.read_setting
     allow_html: bool = False
     search: bool = True  # a search index (search.py) and a /search/ page
     cname: str | None = None
@@ -62,7 +64,8 @@ class SiteConfig:
         """What every page may depend on, for fingerprints (no machine paths)."""
         return {"title": self.title, "description": self.description, "base_url": self.base_url,
                 "language": self.language, "allow_html": self.allow_html, "author": self.author,
-                "drafts": self.drafts, "search": self.search}
+                "drafts": self.drafts, "search": self.search, "translations": self.translations,
+                "words": i18n.for_site(self).digest}
 
 
 def normalise_base_url(value: str) -> str | None:
@@ -126,6 +129,9 @@ def _read_site_yaml(path: Path, shown: str, diags: Diagnostics) -> dict:
             near = get_close_matches(key, SITE_KEYS, n=1)
             hint = f'; did you mean "{near[0]}"?' if near else f"; known keys: {', '.join(SITE_KEYS)}"
             diags.warning(pos, f"{key}: unknown setting{hint}")
+        elif key in ("language", "translations"):
+            if (setting := i18n.read_setting(key, value, pos, lines, diags)) is not None:
+                values[key] = setting
         elif key in FLAG_KEYS:
             word = str(value).lower()
             if word not in TRUE_WORDS | FALSE_WORDS:

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from itertools import groupby
 
-from . import markdown, network, structured
-from .dates import DAY, MONTH, display_day
+from . import i18n, markdown, network, structured
+from .dates import DAY, MONTH
+from .i18n import N_
 from .index import Entity, Key, Site, TimelineEntry
 from .model import FOLDERS, ORGANISATION, PERSON, Article, Body
-from .slugs import match_key, slugify
+from .slugs import slugify
 
 RECENT = 10
 FEED_SIZE = 20
@@ -21,8 +22,9 @@ TIMELINE_PAGE = 300  # events: a longer timeline gets an index of years and a pa
 ARTICLES_PAGE = 300  # articles: more, and /articles/ shows the newest and the years of /archive/
 ARTICLES_NEWEST = 50
 PRECISION = {DAY: "day", MONTH: "month"}
-DATE_LABELS = {"born": "Born", "died": "Died", "founded": "Founded", "dissolved": "Dissolved"}
-FACT_LABELS = {"nationality": "Nationality", "kind": "Kind", "country": "Country"}
+DATE_LABELS = {"born": N_("Born"), "died": N_("Died"), "founded": N_("Founded"), "dissolved": N_("Dissolved")}
+FACT_LABELS = {"nationality": N_("Nationality"), "kind": N_("Kind"), "country": N_("Country")}
+INDEX_TITLES = {PERSON: N_("People"), ORGANISATION: N_("Organisations")}
 
 
 class Html:
@@ -105,12 +107,12 @@ def plan(site: Site) -> Plan:
         ("/tags/", "tags.html", view.tag_index),
         *view.timeline_pages(),
         ("/graph.json", "json", view.graph_data),
-        ("/404.html", "404.html", lambda: {"title": "Page not found"}),
+        ("/404.html", "404.html", lambda: {"title": view.words("Page not found")}),
         ("/feed.xml", "feed.xml", view.site_feed),
         ("/robots.txt", "robots.txt", dict),
     ]
     if site.config.search:
-        specs.append(("/search/", "search.html", lambda: {"title": "Search"}))
+        specs.append(("/search/", "search.html", lambda: {"title": view.words("Search")}))
     view.html_urls = [url for url, template, _ in specs if template.endswith(".html") and url != "/404.html"]
     specs.append(("/sitemap.xml", "sitemap.xml", view.sitemap))
     pages = [Page(url, template, partial(view.page_context, url, template, make)) for url, template, make in specs]
@@ -134,6 +136,7 @@ class _View:
         self.site = site
         self.config = site.config
         self.settings = site.config.settings()
+        self.words = i18n.for_site(site.config)  # the interface's words, dates and A–Z order
         self.by_path = {a.path: a for a in site.articles}
         self.events_of: dict[str, list[TimelineEntry]] = {}
         for entry in site.timeline:
@@ -272,7 +275,7 @@ class _View:
 
     def _teaser(self, article: Article) -> dict:
         return {"title": article.title, "url": f"/articles/{article.slug}/", "summary": article.summary,
-                "date": display_day(article.published), "iso": article.published.date().isoformat(),
+                "date": self.words.day(article.published), "iso": article.published.date().isoformat(),
                 "source": article.source}
 
     def entry(self, entry: TimelineEntry) -> dict:
@@ -288,9 +291,10 @@ class _View:
 
     def _entry(self, entry: TimelineEntry) -> dict:
         span = entry.event.date
-        return {"date": span.display(), "iso": span.iso(), "edtf": span.edtf(),
-                "from": span.start.display() if span.interval and span.start else None,
-                "to": span.end.display() if span.interval and span.end else None,
+        words = self.words
+        return {"date": words.span(span), "iso": span.iso(), "edtf": span.edtf(),
+                "from": words.partial(span.start) if span.interval and span.start else None,
+                "to": words.partial(span.end) if span.interval and span.end else None,
                 "start": span.start.iso() if span.start else None,
                 "end": span.end.iso() if span.end and span.interval else None,
                 "precision": PRECISION.get(span.precision, "year"), "interval": span.interval,
@@ -320,9 +324,9 @@ class _View:
 
     def role(self, role, organisation: Key | None) -> dict:
         return {"title": role.title, "organisation": self.ref(organisation) if organisation else None,
-                "from": role.start.display() if role.start else None,
+                "from": self.words.span(role.start) if role.start else None,
                 "from_iso": role.start.iso() if role.start else None,
-                "to": role.end.display() if role.end else None,
+                "to": self.words.span(role.end) if role.end else None,
                 "to_iso": role.end.iso() if role.end else None}
 
     def most_covered(self, kind: str) -> list[tuple[Key, int]]:
@@ -375,8 +379,9 @@ class _View:
         return {
             "title": entity.name, "kind": entity.kind, "slug": entity.slug, "name": entity.name,
             "aliases": list(entity.aliases),
-            "facts": [{"label": FACT_LABELS[k], "value": v} for k, v in (note.facts if note else ())],
-            "dates": [{"label": DATE_LABELS[k], "date": d.display(), "iso": d.iso()}
+            "facts": [{"field": k, "label": self.words(FACT_LABELS[k]), "value": v}
+                      for k, v in (note.facts if note else ())],
+            "dates": [{"field": k, "label": self.words(DATE_LABELS[k]), "date": self.words.span(d), "iso": d.iso()}
                       for k, d in (note.dates if note else ())],
             "roles": [self.role(r.role, r.organisation) for r in self.site.roles.get(key, ())],
             "notes": self.body(note.body) if note else None,
@@ -404,8 +409,8 @@ class _View:
         return {
             "kind": entity.kind, "slug": entity.slug, "name": entity.name, "aliases": page["aliases"],
             "url": absolute(entity.url),
-            **{f["label"].lower(): f["value"] for f in page["facts"]},
-            **{d["label"].lower(): d["iso"] for d in page["dates"]},
+            **{f["field"]: f["value"] for f in page["facts"]},
+            **{d["field"]: d["iso"] for d in page["dates"]},
             "roles": [{"title": r["title"], "organisation": r["organisation"] and r["organisation"]["name"],
                        "from": r["from_iso"], "to": r["to_iso"]} for r in page["roles"]],
             "members": [{"name": m["name"], "url": absolute(m["url"]), "title": m["title"],
@@ -452,11 +457,11 @@ class _View:
     def entity_index(self, kind: str) -> dict:
         self.use("entities", kind)
         entities = sorted((e for e in self.site.entities.values() if e.kind == kind),
-                          key=lambda e: (_sort_name(e.name), e.slug))
+                          key=lambda e: (self.words.sort_key(e.name), e.slug))
         groups = [{"letter": letter, "entries": [{**self.ref(e.key), "aliases": list(e.aliases),
                                                   "count": len(self.site.mentions.get(e.key, ()))} for e in group]}
-                  for letter, group in groupby(entities, key=lambda e: _initial(e.name))]
-        return {"title": FOLDERS[kind].capitalize(), "kind": kind, "groups": groups}
+                  for letter, group in groupby(entities, key=lambda e: self.words.initial(e.name))]
+        return {"title": self.words(INDEX_TITLES[kind]), "kind": kind, "groups": groups}
 
     def article_pages(self) -> list[tuple[str, str, Callable[[], dict]]]:
         """/articles/ with every article; or, for many, the newest and a page per year in /archive/
@@ -472,7 +477,7 @@ class _View:
         self.use("articles")
         groups = [{"year": year, "articles": [self.teaser(a) for a in group]}
                   for year, group in groupby(self.site.articles, key=lambda a: a.published.year)]
-        return {"title": "Articles", "groups": groups, "years": [], "year": None}
+        return {"title": self.words("Articles"), "groups": groups, "years": [], "year": None}
 
     def article_year(self, year: int | None) -> dict:
         self.use("article-years")
@@ -481,25 +486,25 @@ class _View:
         if year is None:
             self.use("newest", ARTICLES_NEWEST)
             articles = self.site.articles[:ARTICLES_NEWEST]
-            title = "Articles"
+            title = self.words("Articles")
         else:
             self.use("article-year", year)
             articles = self.articles_by_year[year]
-            title = f"Articles: {year}"
+            title = self.words("Articles: %(year)s", year=year)
         groups = [{"year": y, "articles": [self.teaser(a) for a in group]}
                   for y, group in groupby(articles, key=lambda a: a.published.year)]
         return {"title": title, "groups": groups, "years": years, "year": year}
 
     def story_index(self) -> dict:
         self.use("all-stories")
-        stories = sorted(self.site.stories, key=lambda s: _sort_name(self.site.stories[s].title))
-        return {"title": "Stories", "stories": [self.story_teaser(s) for s in stories]}
+        stories = sorted(self.site.stories, key=lambda s: self.words.sort_key(self.site.stories[s].title))
+        return {"title": self.words("Stories"), "stories": [self.story_teaser(s) for s in stories]}
 
     def tag_index(self) -> dict:
         self.use("all-tags")
-        tags = sorted(self.site.tags.values(), key=lambda t: (_sort_name(t.name), t.slug))
-        return {"title": "Tags", "tags": [{"name": t.name, "url": f"/tags/{t.slug}/", "count": len(t.articles)}
-                                          for t in tags]}
+        tags = sorted(self.site.tags.values(), key=lambda t: (self.words.sort_key(t.name), t.slug))
+        return {"title": self.words("Tags"),
+                "tags": [{"name": t.name, "url": f"/tags/{t.slug}/", "count": len(t.articles)} for t in tags]}
 
     def timeline_pages(self) -> list[tuple[str, str, Callable[[], dict]]]:
         """/timeline/ with every event; or, for a long one, an index of years and a page per year."""
@@ -513,16 +518,17 @@ class _View:
 
     def whole_timeline(self) -> dict:
         self.use("whole-timeline")
-        return {"title": "Timeline", "timeline": self.timeline(self.site.timeline), "years": [], "year": None}
+        return {"title": self.words("Timeline"), "timeline": self.timeline(self.site.timeline), "years": [],
+                "year": None}
 
     def timeline_year(self, year: int | None) -> dict:
         self.use("timeline-years")
         years = [{"year": y, "count": len(entries), "url": f"/timeline/{y}/"} for y, entries in self.by_year.items()]
         if year is None:
-            return {"title": "Timeline", "timeline": [], "years": years, "year": None}
+            return {"title": self.words("Timeline"), "timeline": [], "years": years, "year": None}
         self.use("timeline-year", year)
-        return {"title": f"Timeline: {year}", "timeline": self.timeline(self.by_year[year]), "years": years,
-                "year": year}
+        return {"title": self.words("Timeline: %(year)s", year=year), "timeline": self.timeline(self.by_year[year]),
+                "years": years, "year": year}
 
     def graph_data(self) -> dict:
         return {"data": self.graph()}
@@ -586,11 +592,3 @@ def _by_year(items, year_of) -> dict[int, list]:
         years.setdefault(year_of(item), []).append(item)
     return years
 
-
-def _sort_name(name: str) -> str:
-    return match_key(name)
-
-
-def _initial(name: str) -> str:
-    first = _sort_name(name)[:1].upper()
-    return first if first.isalpha() else "#"

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, meta
 
+from . import i18n
 from .config import SiteConfig
 from .pages import plain
 
@@ -59,6 +60,9 @@ def make_environment(config: SiteConfig) -> Environment:
         autoescape=jinja2.select_autoescape(default_for_string=True, default=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.template_class = _Template
+    env.add_extension("jinja2.ext.i18n")  # every word through the site's catalogue (i18n.py)
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(i18n.for_site(config).translations, newstyle=True)
     env.filters["url"] = config.url
     env.filters["absolute_url"] = config.absolute_url
     env.filters["tojson_compact"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)

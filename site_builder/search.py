@@ -20,6 +20,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from . import i18n
+from .i18n import N_
 from .render import inert_json
 
 SEARCHED = ("article.html", "dossier.html", "story.html")
@@ -28,7 +30,7 @@ ID_CHARS = 8
 MAX_WEIGHT = 99
 TITLE, NAMES, TEXT = 10, 3, 1
 EXCERPT = 180
-KINDS = {"person": "Person", "organisation": "Organisation"}
+KINDS = {"person": N_("Person"), "organisation": N_("Organisation")}
 _WORD = re.compile(r"[^\W_]{2,}")  # a word of one letter is not indexed
 _TAG = re.compile(r"<[^>]*>")
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -120,17 +122,17 @@ def document(url: str, template: str, context: Mapping) -> Document | None:
     if template == "article.html":
         names = [p["name"] for p in (*context["people"], *context["organisations"])]
         body = plain_text(context["body"])
-        excerpt, kind = context.get("summary") or body, "Article"
+        excerpt, kind = context.get("summary") or body, N_("Article")
         extra = [context.get("summary") or "", context.get("source") or ""]
     elif template == "dossier.html":
         names = [*context["aliases"], *(r["organisation"]["name"] for r in context["roles"] if r["organisation"])]
         body = plain_text(context["notes"])
         roles = [r["title"] for r in context["roles"]]
-        kind = KINDS.get(context["kind"], "Dossier")
+        kind = KINDS.get(context["kind"], N_("Dossier"))
         excerpt = " · ".join([*context["aliases"], *roles]) or body
         extra = roles
     else:
-        names, body, kind = [], plain_text(context.get("body")), "Story"
+        names, body, kind = [], plain_text(context.get("body")), N_("Story")
         excerpt = context.get("summary") or body
         extra = [context.get("summary") or ""]
     terms = Counter(words(body))  # each word of the body weighs TEXT, 1: counted in C
@@ -142,7 +144,7 @@ def document(url: str, template: str, context: Mapping) -> Document | None:
     excerpt = " ".join(excerpt.split())
     if len(excerpt) > EXCERPT:
         excerpt = excerpt[:EXCERPT].rsplit(" ", 1)[0] + "…"
-    meta = {"url": url, "title": title, "kind": kind, "excerpt": excerpt}
+    meta = {"url": url, "title": title, "kind": i18n.for_site(context["site"])(kind), "excerpt": excerpt}
     if template == "article.html":
         meta["date"] = context["date"]
     return Document.of(url, meta, terms)

@@ -130,7 +130,7 @@ EDITS = {
         encoding="utf-8"),
     "a file touched": lambda c: (c / "organisations/agency-one.md").touch(),
     "a template": lambda c: (c.parent / "templates").mkdir() or (c.parent / "templates/tag.html").write_text(
-        (ROOT / "templates/tag.html").read_text().replace('<p class="kicker">Tag</p>', "<p>Topic</p>")),
+        (ROOT / "templates/tag.html").read_text().replace('<p class="kicker">{{ _("Tag") }}</p>', "<p>Topic</p>")),
     "a static file": lambda c: (c.parent / "templates/static").mkdir() or (
         c.parent / "templates/static/extra.css").write_text("p { margin: 0 }\n"),
     "a static file removed": lambda c: (c.parent / "templates/static/extra.css").unlink(),

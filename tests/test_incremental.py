@@ -58,7 +58,7 @@ def test_a_template_change_renders_the_pages_that_use_it_and_no_other(site):
     templates = content.parent / "templates"
     templates.mkdir()
     shutil.copy(SITES.parent.parent / "templates" / "tag.html", templates / "tag.html")
-    edit(templates / "tag.html", '<p class="kicker">Tag</p>', '<p class="kicker">Topic</p>')
+    edit(templates / "tag.html", '<p class="kicker">{{ _("Tag") }}</p>', '<p class="kicker">Topic</p>')
     result = builder.rebuild()
     assert sorted(result.rendered) == ["/tags/fentanyl/", "/tags/trial/"]
     assert "Topic" in (out / "tags/fentanyl/index.html").read_text()

@@ -24,7 +24,7 @@ def test_words_are_the_runs_of_letters_and_digits_of_the_folded_text(text):
 def test_an_article_document_weighs_its_title_above_its_body_and_keeps_a_short_excerpt():
     context = {"title": "Millán testifies", "summary": "", "source": "Wire", "people": [{"name": "Ana López"}],
                "organisations": [], "body": Html("<p>The <em>court</em> heard Millán &amp; others. " + "x" * 400),
-               "date": "1 May 2020"}
+               "date": "1 May 2020", "site": {"language": "en"}}
     doc = search.document("/articles/a/", "article.html", context)
     weights = doc.weights()
     assert weights["millan"] > weights["court"] and weights["lopez"] > weights["court"]

@@ -9,6 +9,7 @@
   var list = document.getElementById("search-results");
   var index = form.getAttribute("data-index");
   var base = form.getAttribute("data-base");
+  var WORDS = JSON.parse(form.getAttribute("data-words") || "{}");  // in the site's language
   var LIMIT = 50;
   var files = {};
   var latest = 0;
@@ -69,12 +70,14 @@
   function show(query, result) {
     list.textContent = "";
     if (result === null) {
-      status.textContent = query.trim() ? "Type at least two letters." : "";
+      status.textContent = query.trim() ? WORDS.short : "";
       return;
     }
     var n = result.total;
-    status.textContent = (n === 0 ? "No results" : n + (n === 1 ? " result" : " results")) + " for “" + query.trim() + "”" +
-      (n > result.docs.length ? "; the first " + result.docs.length + " are shown." : ".");
+    var words = n === 0 ? WORDS.none : n === 1 ? WORDS.one : n > result.docs.length ? WORDS.first : WORDS.many;
+    status.textContent = words.replace(/\{(query|count|shown)\}/g, function (_, name) {
+      return name === "query" ? query.trim() : String(name === "count" ? n : result.docs.length);
+    });
     result.docs.forEach(function (doc) {
       var item = document.createElement("li");
       var link = document.createElement("a");
