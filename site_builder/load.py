@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -10,16 +11,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import frontmatter, markdown, parallel
+from . import frontmatter, i18n, markdown, parallel
 from .config import SiteConfig
 from .dates import DateError, parse_published
 from .diagnostics import Diagnostics, SourcePos
 from .fields import Reader, describe
-from .model import FOLDERS, ORGANISATION, PERSON, Article, Body, Event, Note, Ref, Role, StoryNote
+from .model import FOLDERS, ORGANISATION, PERSON, Article, Body, Correction, Event, Note, Ref, Role, StoryNote
 from .slugs import SLUG_RULE, is_slug, slugify
 
 ARTICLE_KEYS = ("title", "date", "source", "source_url", "author", "summary", "story", "stories",
-                "draft", "tags", "people", "organisations", "events", "links")
+                "draft", "tags", "people", "organisations", "events", "links", "language", "updated", "corrections")
+CORRECTION_KEYS = ("date", "text")
 EVENT_KEYS = ("date", "text", "people", "organisations")
 REF_KEYS = ("name", "role")
 PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links")
@@ -239,8 +241,45 @@ def _read_article(config: SiteConfig, rel: str, r: Reader) -> Article | None:
         author=r.text(("author",)), summary=r.text(("summary",)) or body.first_paragraph,
         stories=stories, draft=r.flag(("draft",)), tags=_tags(r),
         people=_refs(r, ("people",), PERSON), organisations=_refs(r, ("organisations",), ORGANISATION),
-        events=events, links=r.urls(("links",)), body=body, src=r.src)
+        events=events, links=r.urls(("links",)), body=body, src=r.src, language=_language(r),
+        updated=_moment(r, ("updated",)), corrections=_corrections(r))
     return article if slug and title and published else None
+
+
+def _moment(r: Reader, path: tuple) -> dt.datetime | None:
+    """A date like an article's `date` (a time may follow); None, and an error, if it is not one."""
+    text = r.text(path)
+    if text is None:
+        return None
+    try:
+        return parse_published(text)
+    except DateError as err:
+        r.error(path, str(err))
+        return None
+
+
+def _corrections(r: Reader) -> tuple[Correction, ...]:
+    found = []
+    for path, item in r.items(("corrections",)):
+        if not isinstance(item, dict):
+            r.error(path, f"expected a mapping with date: and text:, found {describe(item)}")
+            continue
+        r.check_keys(path, item, CORRECTION_KEYS)
+        if r.get(path + ("date",)) is None:
+            r.error(path + ("date",), "is required; add 'date: YYYY-MM-DD', the day it was corrected")
+        date = _moment(r, path + ("date",))
+        text = r.text(path + ("text",), required=True, hint="say what was corrected")
+        if date and text:
+            found.append(Correction(date, text, r.pos(*path)))
+    return tuple(sorted(found, key=lambda c: c.date))
+
+
+def _language(r: Reader) -> str | None:
+    tag = r.text(("language",))
+    if tag and (problem := i18n.check_tag(tag)):
+        r.error(("language",), problem)
+        return None
+    return tag
 
 
 def _tags(r: Reader) -> tuple[str, ...]:

@@ -53,6 +53,15 @@ class Body:
 
 
 @record
+class Correction:
+    """What an article's correction says, and when it was published."""
+
+    date: dt.datetime
+    text: str
+    src: SourcePos
+
+
+@record
 class Article:
     path: str  # relative to the content folder, with '/' separators
     slug: str
@@ -71,6 +80,15 @@ class Article:
     links: tuple[str, ...]
     body: Body
     src: SourcePos
+    language: str | None = None  # the article's own, when it is not the site's (BCP 47)
+    updated: dt.datetime | None = None  # as written; see modified
+    corrections: tuple[Correction, ...] = ()
+
+    @property
+    def modified(self) -> dt.datetime | None:
+        """When it was last updated: the later of `updated` and its last correction; None if never."""
+        moments = [m for m in (self.updated, *(c.date for c in self.corrections)) if m is not None]
+        return max(moments) if moments else None
 
 
 @record

@@ -185,7 +185,7 @@ class _View:
                 return None
             if kind == "teaser":
                 return _hash((article.title, article.slug, article.summary, article.published, article.source,
-                              article.author))
+                              article.author, article.language, article.modified))
             if kind == "article":
                 return site.sources[arg].hex()
             if kind == "events":
@@ -276,7 +276,8 @@ class _View:
     def _teaser(self, article: Article) -> dict:
         return {"title": article.title, "url": f"/articles/{article.slug}/", "summary": article.summary,
                 "date": self.words.day(article.published), "iso": article.published.date().isoformat(),
-                "source": article.source}
+                "source": article.source, "language": article.language,
+                "modified_iso": article.modified and article.modified.isoformat()}
 
     def entry(self, entry: TimelineEntry) -> dict:
         hit = self.entries.get(id(entry))
@@ -354,6 +355,9 @@ class _View:
         timeline = self.events_of.get(article.path, ())
         return {**self.teaser(article), "source_url": article.source_url, "author": article.author,
                 "datetime": article.published.isoformat(), "body": self.body(article.body),
+                "modified": article.modified and self.words.day(article.modified),
+                "corrections": [{"date": self.words.day(c.date), "iso": c.date.isoformat(), "text": c.text}
+                                for c in article.corrections],
                 "people": self.named(article, PERSON), "organisations": self.named(article, ORGANISATION),
                 "timeline": self.timeline(timeline), "links": list(article.links),
                 "tags": [{"name": t, "url": f"/tags/{slugify(t)}/"} for t in article.tags],
@@ -419,7 +423,8 @@ class _View:
             "links": page["links"],
             "timeline": [{"date": e["edtf"], "text": e["text"], "source": cite(e["article"])}
                          for e in page["timeline"]],
-            "articles": [{**cite(a), "date": a["iso"], "role": a["role"], "source": a["source"]}
+            "articles": [{**cite(a), "date": a["iso"], "updated": a["modified_iso"], "role": a["role"],
+                          "source": a["source"]}
                          for a in page["articles"]],
             "connections": [{"name": c["name"], "kind": c["kind"], "url": absolute(c["url"]),
                              "articles": c["count"]} for c in page["connections"]],
@@ -566,10 +571,11 @@ class _View:
         """An Atom feed of the newest articles (of the site, a dossier or a story)."""
         articles = articles[:FEED_SIZE]
         title = f"{name} · {self.config.title}" if name else self.config.title
+        entries = [_with(self.teaser(a), updated=(a.modified or a.published).isoformat(),
+                         published=a.published.isoformat(), author=a.author) for a in articles]
+        latest = max((a.modified or a.published for a in articles), default=None)  # corrections count
         return {"title": title, "alternate": alternate,
-                "updated": articles[0].published.isoformat() if articles else "1970-01-01T00:00:00+00:00",
-                "entries": [_with(self.teaser(a), updated=a.published.isoformat(), author=a.author)
-                            for a in articles]}
+                "updated": latest.isoformat() if latest else "1970-01-01T00:00:00+00:00", "entries": entries}
 
 
 def _with(data: dict, **extra) -> dict:

@@ -20,6 +20,7 @@ def for_page(template: str, page: dict, absolute: Callable[[str], str], site_tit
     else:
         data = {"@type": "CollectionPage", "name": page.get("title"), "url": absolute(page["url"]),
                 "isPartOf": website}
+    data.setdefault("inLanguage", page["site"]["language"])
     return {"@context": CONTEXT, **{k: v for k, v in data.items() if v not in (None, [], "")}}
 
 
@@ -39,6 +40,10 @@ def news_article(page: dict, absolute, website: dict) -> dict:
         "mentions": [ref(item, absolute) for item in named if not item["about"]],
         "keywords": [t["name"] for t in page["tags"]] or None,
         "isBasedOn": page.get("source_url") or None,
+        "inLanguage": page.get("language") or page["site"]["language"],
+        "dateModified": page.get("modified_iso"),
+        "correction": [{"@type": "CorrectionComment", "text": c["text"], "datePublished": c["iso"]}
+                       for c in page.get("corrections", ())],
     }
     if page.get("author"):
         data["author"] = {"@type": "Person", "name": page["author"]}
