@@ -91,12 +91,22 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def published(tmp_path_factory):
     """The example site built under a sub-path and served over HTTP at that sub-path."""
+    yield from _serve(tmp_path_factory, ROOT / "content")
+
+
+@pytest.fixture(scope="session")
+def published_spanish(tmp_path_factory):
+    """The Spanish fixture site (tests/sites/spanish), served as `published` serves the example."""
+    yield from _serve(tmp_path_factory, SITES / "spanish" / "content")
+
+
+def _serve(tmp_path_factory, content: Path):
     root = tmp_path_factory.mktemp("served")
     output = root / PREFIX.strip("/")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
         _QuietHandler, directory=str(root)))
     base_url = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    result = run_build(ROOT / "content", output, base_url=base_url)
+    result = run_build(content, output, base_url=base_url)
     assert not result.diags.items, [str(d) for d in result.diags.items]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -115,6 +125,12 @@ EDITS = {
     "an article title": lambda c: edit(c / "articles/second.md", "title: Second article", "title: Second, edited"),
     "a body paragraph": lambda c: edit(c / "articles/second.md", "Body of the second", "Body, with [[AO]], of the"),
     "a role": lambda c: edit(c / "articles/second.md", "role: foreign ministry spokesman", "role: minister"),
+    "a correction": lambda c: edit(c / "articles/second.md", "story: the-case", "story: the-case\ncorrections:\n"
+                                   "  - date: 2020-02-03\n    text: An earlier version misspelt a name."),
+    "an updated date": lambda c: edit(c / "articles/second.md", "story: the-case",
+                                      "story: the-case\nupdated: 2020-03-01"),
+    "an article's language": lambda c: edit(c / "articles/second.md", "story: the-case",
+                                            "story: the-case\nlanguage: es"),
     "an article date": lambda c: edit(c / "articles/second.md", "date: 2020-02-01T10:30:00", "date: 2019-12-01"),
     "an event date": lambda c: edit(c / "articles/2020/2020-01-10-first.md", "date: 2019-05-01", "date: 1990"),
     "a person's name": lambda c: edit(c / "people/ana-lopez.md", "name: Ana María López", "name: Ana M. López"),

@@ -104,3 +104,39 @@ def test_the_connections_picture_is_drawn_at_build_time(published):
     html = (output / "people/salvador-cienfuegos/index.html").read_text(encoding="utf-8")
     assert '<svg class="network"' in html and html.count('class="node ') >= 5
     assert Path(output / "people/salvador-cienfuegos/index.html").stat().st_size < 200_000
+
+
+SPANISH_PAGES = {"home": "", "article": "articles/detenido/", "article in English": "articles/flies-home/",
+                 "person": "people/salvador-cienfuegos/", "people index": "people/", "story": "stories/el-caso/",
+                 "timeline": "timeline/", "search": "search/", "not found": "404.html"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", SPANISH_PAGES)
+def test_axe_finds_no_serious_or_critical_violation_on_the_spanish_site(published_spanish, browser, axe_source,
+                                                                        kind, scheme):
+    _, base_url = published_spanish
+    page = browser.new_page(viewport=VIEWPORTS["desktop"], color_scheme=scheme)
+    page.goto(base_url + SPANISH_PAGES[kind])
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:3]]}
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], json.dumps(serious, indent=1)
+    page.close()
+
+
+@pytest.mark.browser
+def test_search_speaks_the_site_language(published_spanish, browser):
+    _, base_url = published_spanish
+    page = browser.new_page()
+    page.goto(base_url + "search/?q=cienfuegos")
+    status = page.locator("#search-status")
+    status.filter(has_text="resultados").wait_for()
+    assert "«cienfuegos»" in status.text_content()
+    assert page.locator(".search-results .meta").first.text_content().split(" · ")[0] in (
+        "Artículo", "Persona", "Tema", "Organización")
+    page.locator("#search-input").fill("x")
+    status.filter(has_text="Escriba al menos dos letras.").wait_for()
+    page.close()
