@@ -58,19 +58,6 @@ class PartialDate:
         suffix = "%" if self.approx and self.uncertain else "~" if self.approx else "?" if self.uncertain else ""
         return self.iso() + suffix
 
-    def display(self) -> str:
-        """'15 October 2020', 'October 2020', '2020', with 'c. ' and ' (?)' marks."""
-        text = str(self.year)
-        if self.month:
-            text = f"{MONTHS[self.month - 1]} {text}"
-        if self.day:
-            text = f"{self.day} {text}"
-        if self.approx:
-            text = f"c. {text}"
-        if self.uncertain:
-            text = f"{text} (?)"
-        return text
-
 
 @record
 class DateSpan:
@@ -95,15 +82,6 @@ class DateSpan:
         if not self.interval:
             return self.start.edtf()
         return f"{self.start.edtf() if self.start else '..'}/{self.end.edtf() if self.end else '..'}"
-
-    def display(self) -> str:
-        if not self.interval:
-            return self.start.display()
-        if self.start is None:
-            return f"until {self.end.display()}"
-        if self.end is None:
-            return f"since {self.start.display()}"
-        return f"{self.start.display()} – {self.end.display()}"
 
     @property
     def precision(self) -> int:
@@ -163,7 +141,3 @@ def parse_published(text: str) -> dt.datetime:
         zone = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     return dt.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=zone)
 
-
-def display_day(moment: dt.date) -> str:
-    """'21 November 2020'."""
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"

@@ -3,6 +3,9 @@ import datetime as dt
 import pytest
 
 from site_builder.dates import DateError, parse_published, parse_span
+from site_builder.i18n import words
+
+ENGLISH, SPANISH = words("en"), words("es")
 
 
 @pytest.mark.parametrize("written, shown", [
@@ -17,7 +20,20 @@ from site_builder.dates import DateError, parse_published, parse_span
     ("../2017", "until 2017"),
 ])
 def test_contract_table_is_shown_as_written(written, shown):
-    assert parse_span(written).display() == shown
+    assert ENGLISH.span(parse_span(written)) == shown
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("2020-10-15", "15 de octubre de 2020"),
+    ("2020-10", "octubre de 2020"),
+    ("2020", "2020"),
+    ("2015-12/2017-02", "diciembre de 2015 – febrero de 2017"),
+    ("1992~", "hacia 1992"),
+    ("2020-10?", "octubre de 2020 (?)"),
+    ("2015-12/..", "desde diciembre de 2015"),
+])
+def test_spanish_writes_the_table_the_cldr_way(written, shown):
+    assert SPANISH.span(parse_span(written)) == shown
 
 
 @pytest.mark.parametrize("bad", ["2020-13-45", "2020-02-30", "next week", "2020-13", "20201015",
@@ -29,7 +45,7 @@ def test_invalid_dates_are_rejected_with_a_reason(bad):
 
 
 def test_leap_day_is_a_date():
-    assert parse_span("2020-02-29").display() == "29 February 2020"
+    assert ENGLISH.span(parse_span("2020-02-29")) == "29 February 2020"
 
 
 def test_order_is_earliest_day_then_precision_then_single_before_interval():
