@@ -65,7 +65,7 @@ class SiteConfig:
         return {"title": self.title, "description": self.description, "base_url": self.base_url,
                 "language": self.language, "allow_html": self.allow_html, "author": self.author,
                 "drafts": self.drafts, "search": self.search, "translations": self.translations,
-                "words": i18n.for_site(self).digest}
+                "words": i18n.digest(self.language, self.translations)}
 
 
 def normalise_base_url(value: str) -> str | None:

@@ -10,14 +10,6 @@ import io
 import re
 from pathlib import Path
 
-import icu
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_skeleton
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
-
 from .dates import DAY, MONTH, DateSpan, PartialDate
 from .diagnostics import Diagnostics, SourcePos
 from .slugs import match_key
@@ -70,6 +62,14 @@ class Words:
     date forms and alphabetical order."""
 
     def __init__(self, tag: str, overrides: tuple = ()):
+        # (Babel and ICU are imported here: a build that finds nothing changed never needs them.)
+        import icu
+        from babel.dates import format_skeleton
+        from babel.messages.catalog import Catalog
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+        from babel.support import Translations
+
         self.tag = tag
         path = _catalogue_file(tag)
         if path is not None:
@@ -88,13 +88,35 @@ class Words:
         self.collator = icu.Collator.createInstance(icu.Locale(str(self.locale)))
         self.letters = icu.Collator.createInstance(icu.Locale(str(self.locale)))
         self.letters.setStrength(icu.Collator.PRIMARY)  # letters only: no accents, no case
-        self.digest = hashlib.blake2b(mo.getvalue() + str(self.locale).encode(), digest_size=12).hexdigest()
+        self._format_skeleton = format_skeleton
         self._dates: dict = {}
 
     def __call__(self, message: str, **values) -> str:
         """A word or sentence in the site's language, with %(name)s values filled in."""
         text = self.gettext(message)
         return text % values if values else text
+
+    def template_callables(self):
+        """gettext and ngettext for Jinja's i18n extension in its new style (values as keywords,
+        escaped; the catalogue's own text is trusted HTML). Jinja's own wrappers cost a
+        context lookup, a Markup and its escaping % per call: a tenth of rendering a site."""
+        from markupsafe import Markup, escape
+
+        known: dict[str, Markup] = {}
+
+        def fill(text: str, values: dict) -> Markup:
+            return Markup(str.__mod__(text, {k: v if type(v) is int else escape(v) for k, v in values.items()}))
+
+        def gettext(message: str, **values) -> Markup:
+            text = known.get(message)
+            if text is None:
+                text = known[message] = Markup(self.gettext(message))
+            return fill(text, values) if values or "%" in text else text
+
+        def ngettext(singular: str, plural: str, n: int, **values) -> Markup:
+            values.setdefault("num", n)
+            return fill(self.ngettext(singular, plural, n), values)
+        return gettext, ngettext
 
     # -- dates -------------------------------------------------------------------------------------
 
@@ -125,7 +147,7 @@ class Words:
         key = (skeleton, day)
         text = self._dates.get(key)
         if text is None:  # (Babel matches the skeleton each time: the same dates come back often)
-            text = self._dates[key] = format_skeleton(skeleton, day, locale=self.locale)
+            text = self._dates[key] = self._format_skeleton(skeleton, day, locale=self.locale)
         return text
 
     # -- alphabetical order ------------------------------------------------------------------------
@@ -145,7 +167,7 @@ class Words:
         return first.upper()  # a letter of its own in this alphabet, such as Spanish Ñ
 
 
-def _override(catalog: Catalog, msgid: str, text) -> None:
+def _override(catalog, msgid: str, text) -> None:
     """A site's own word: msgid is the English text (of a plural: the singular); text a string or,
     for a plural, the list of its forms."""
     for message in catalog:
@@ -162,8 +184,10 @@ def _override(catalog: Catalog, msgid: str, text) -> None:
         catalog.add(msgid, text)
 
 
-def _date_locale(tag: str) -> Locale:
+def _date_locale(tag: str):
     """The CLDR locale of a tag; English's day-month-year for plain "en"; English if CLDR has none."""
+    from babel import Locale, UnknownLocaleError
+
     name = DATE_LOCALES.get(tag, tag)
     try:
         return Locale.parse(name, sep="-" if "-" in name else "_")
@@ -178,6 +202,15 @@ def _date_locale(tag: str) -> Locale:
 def words(tag: str, overrides: tuple = ()) -> Words:
     """The Words of a language with a site's translations (made once per process)."""
     return Words(tag, overrides)
+
+
+@functools.lru_cache(maxsize=8)
+def digest(tag: str, overrides: tuple = ()) -> str:
+    """What the words and dates of a site depend on: its catalogue's bytes, its own words, its tag
+    (cheap: read by every build, also one that finds nothing changed)."""
+    path = _catalogue_file(tag)
+    source = path.read_bytes() if path else b""
+    return hashlib.blake2b(source + repr((tag, overrides)).encode(), digest_size=12).hexdigest()
 
 
 def for_site(config) -> Words:

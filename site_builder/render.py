@@ -62,7 +62,9 @@ def make_environment(config: SiteConfig) -> Environment:
     env.template_class = _Template
     env.add_extension("jinja2.ext.i18n")  # every word through the site's catalogue (i18n.py)
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_translations(i18n.for_site(config).translations, newstyle=True)
+    env.newstyle_gettext = True
+    gettext, ngettext = i18n.for_site(config).template_callables()
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     env.filters["url"] = config.url
     env.filters["absolute_url"] = config.absolute_url
     env.filters["tojson_compact"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
