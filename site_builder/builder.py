@@ -39,7 +39,7 @@ class State:
     settings: dict
     fingerprints: dict[str, bytes] = field(default_factory=dict)  # file -> digest of its bytes
     deps: dict[str, array] = field(default_factory=dict)  # file -> what its context read, by token id
-    tokens: list[tuple] = field(default_factory=list)  # what pages read (pages._View), by id
+    tokens: list[tuple] = field(default_factory=list)  # the fragments pages read (fragments.py), by id
     digests: list[str | None] = field(default_factory=list)  # of each token, when last checked
     templates: dict[str, str] = field(default_factory=dict)  # template -> digest of it and what it uses
     references: dict[str, list[str]] = field(default_factory=dict)  # template source digest -> what it names
@@ -112,9 +112,9 @@ def paused_gc():
 
 
 def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None,
-              workers: int | None = None) -> tuple[Site, Plan]:
+              workers: int | None = None, stats: dict | None = None, taken_ns: int | None = None) -> tuple[Site, Plan]:
     """Read all content and plan every page; problems go to diags."""
-    content = load_content(config, diags, cache, workers)
+    content = load_content(config, diags, cache, workers, stats, taken_ns)
     site = build_site(config, content, diags)
     return site, plan_pages(site, diags)
 
@@ -158,7 +158,7 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
         return
     records = cache.records
     before = dict(records)  # each file's entry as the last build left it
-    content = load_content(config, result.diags, records, stats=stats)
+    content = load_content(config, result.diags, records, stats=stats, taken_ns=started_ns)
     # The parsed files are final: when many changed, they are saved while the site is indexed.
     saving = (in_background(cache.save_records)
               if write and cache.folder and len(records.dirty) > RECORDS_IN_BACKGROUND else None)
@@ -211,18 +211,9 @@ def _saved_index(config: SiteConfig, cache: Cache, content, before: dict) -> tup
     info = cache.manifest.get("index")
     if not info or cache.manifest.get("key") != cache.key or cache.manifest.get("settings") != config.settings():
         return None
-    digests = info["digests"]
-    if digests.keys() != content.sources.keys():
-        return None  # a file added or deleted
-    suspects: set = set()
-    for rel, digest in content.sources.items():
-        if digests[rel] == digest:
-            continue
-        old, new = before.get(rel), cache.records.get(rel)
-        if not rel.startswith("articles/") or old is None or old[1] != digests[rel] or old[2] is None \
-                or new is None or new[2] is None or saved.structure(old[2]) != saved.structure(new[2]):
-            return None
-        suspects |= saved.suspects(new[2])
+    suspects = saved.text_edits(info["digests"], before, cache.records)
+    if suspects is None:
+        return None
     data = cache.read_index(info["id"])
     site = data and saved.loads(data, config, content)
     return (site, info["diags"], suspects) if site else None
@@ -270,7 +261,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
         made, docs, local = [], [], {}
         for number in steps:
             page = todo[-1 - number]  # from the end: the site-wide pages, the longest, are shared first
-            context, reads = page.make()
+            context, reads = planned.context(page)
             data = render_page(env, page.template, context)
             digest = hashlib.blake2b(data, digest_size=16).digest()
             fresh = old_fingerprints.get(page.file) != digest
@@ -311,7 +302,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
     if previous is None:
         with staged(config.output_dir) as folder:
             docs = remake(folder)
-            planned.view.forget()  # every page is made: free its pieces before the search index
+            planned.reader.forget()  # every page is made: free its pieces before the search index
             if config.search:
                 split(len(docs), lambda part, parts: _write_all(folder, search.files(docs, part, parts)), workers)
             for rel, data in statics.items():

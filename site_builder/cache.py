@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import SiteConfig
-from .load import RACY_NS
+from .load import RACY_NS, racy
 
 CODE = Path(__file__).resolve().parent
 
@@ -52,6 +52,14 @@ def _stat_tree(folder: str, stats: dict[str, list[int]]) -> None:
                 _stat_tree(entry.path, stats)
         except OSError:  # gone since it was listed, or a link to nothing
             continue
+
+
+def changed_paths(before: dict[str, list[int]], taken_ns: int, now: dict[str, list[int]]) -> list[str]:
+    """The input files that may differ from a snapshot of stats taken at taken_ns: added, deleted,
+    of another size or time, or of a time so close to the snapshot's that they may have changed
+    again unseen (load.racy); the caller compares the bytes of those."""
+    return [path for path in before.keys() | now.keys()
+            if before.get(path) != now.get(path) or racy(now[path][1], taken_ns)]
 
 
 BUCKETS = 32  # records are saved in this many files, so one edit rewrites a thirty-second of them
