@@ -76,6 +76,24 @@ class Sources:
         self.config = site.config
         self.html_urls: tuple[str, ...] = ()  # every HTML page but 404, for the sitemap (set by pages.plan)
 
+    def over(self, site: Site, fresh: dict[str, Article]) -> Sources:
+        """Sources over a site whose only change is these articles' records (Site.with_articles):
+        the lookups made so far are kept, with those articles' entries replaced."""
+        src = Sources(site)
+        src.html_urls = self.html_urls
+        made = self.__dict__
+        if "articles" in made:
+            src.articles = {**self.articles, **fresh}
+        if "bodies" in made:
+            src.bodies = {**self.bodies, **{path: article.body for path, article in fresh.items()}}
+        if "events" in made:
+            events = {**self.events, **{path: [] for path in fresh if path in self.events}}
+            for entry in site.timeline:
+                if entry.article.path in fresh:
+                    events[entry.article.path].append(entry)
+            src.events = events
+        return src
+
     @cached_property
     def articles(self) -> dict[str, Article]:
         return {a.path: a for a in self.site.articles}
@@ -192,6 +210,16 @@ class Reader:
         self._shown: dict[tuple, tuple] = {}  # token -> (what it shows, the tokens showing it read)
         self._digests: dict[tuple, str | None] = {}
         self._tokens: dict[tuple, tuple] = {}
+
+    def over(self, src: Sources, suspects: set) -> Reader:
+        """A reader of new sources in which only the `suspects` fragments may differ: what this one
+        has shown and digested of the other fragments is kept (the preview, after a text edit)."""
+        reader = Reader(src)
+        reader._tokens = self._tokens
+        reader._digests = {t: d for t, d in self._digests.items() if t not in suspects}
+        reader._shown = {t: hit for t, hit in self._shown.items()
+                         if t not in suspects and suspects.isdisjoint(hit[1])}
+        return reader
 
     def token(self, kind: str, arg=None) -> tuple:
         """(kind, arg), the same tuple every time: a big site's pages read a million of them."""

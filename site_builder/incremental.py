@@ -112,7 +112,8 @@ class Incremental:
         if suspects is None:
             return None
         fresh = {path: self.cache[path].record for _, path in suspects}
-        sources = {**self.site.sources, **{path: self.cache[path].digest for path in fresh}}
-        self.site = self.site.with_articles(fresh, sources)
-        self.planned = self.planned.over(self.site)
+        if fresh:
+            sources = {**self.site.sources, **{path: self.cache[path].digest for path in fresh}}
+            self.site = self.site.with_articles(fresh, sources)
+            self.planned = self.planned.over(self.site, fresh, suspects)
         return suspects

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from . import structured, urls
 from .fragments import Html, Reader, Sources, plain
 from .index import Site
+from .model import Article
 from .page_kinds import KINDS, Sitemap
 
 __all__ = ["Html", "Page", "Plan", "plain", "plan"]
@@ -56,12 +57,12 @@ class Plan:
             context["jsonld"] = structured.for_page(page.template, context, r.config.absolute_url, r.config.title)
         return context, frozenset(r.reads)
 
-    def over(self, site: Site) -> Plan:
-        """The same pages made from another Site of the same structure (the preview, after an edit to
-        an article's text): the page list stays, the fragments are read from the new records."""
-        src = Sources(site)
-        src.html_urls = self.reader.sources.html_urls
-        return Plan(self.pages, Reader(src), self.files)
+    def over(self, site: Site, fresh: dict[str, Article], suspects: set) -> Plan:
+        """The same pages made from a Site whose only change is these articles' records, of the
+        same structure (Site.with_articles: the preview, after an edit to their text), in which
+        only the `suspects` fragments may have changed."""
+        src = self.reader.sources.over(site, fresh)
+        return Plan(self.pages, self.reader.over(src, suspects), self.files)
 
 
 def plan(site: Site) -> Plan:
