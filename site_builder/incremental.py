@@ -17,7 +17,7 @@ from jinja2 import Environment
 
 from . import saved
 from .builder import Build, State, paused_gc, plan_site, update
-from .cache import Cache, changed_paths, forget_manifest, input_stats
+from .cache import Cache, Snapshot, changed_paths, forget_manifest
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostics
 from .index import Site
@@ -65,8 +65,8 @@ class Incremental:
                 self.state = None
                 self._start_from_build_cache(config)
             self.planned = None
-        taken_ns = time.time_ns()
-        stats = input_stats(config)
+        snapshot = Snapshot.take(config)
+        stats, taken_ns = snapshot.stats, snapshot.taken_ns
         suspects = self._patch(config, stats, taken_ns) if self.planned is not None and self.state is not None else None
         self.patched = suspects is not None
         if suspects is None:
