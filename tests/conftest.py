@@ -105,9 +105,15 @@ def published(tmp_path_factory):
 
 
 def edit(path, old, new):
+    """Replace the first `old` in a text file by `new` (it must be there)."""
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def snapshot(folder) -> dict[str, bytes]:
+    """Every file under folder, by its path relative to it: equal snapshots, byte-identical trees."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 # Each step changes the site the way a writer does; they apply one after the other.
