@@ -64,7 +64,12 @@ def plain(value):
 
 
 def fingerprint(inputs) -> str:
-    """A digest of plain data by its repr: tuples, strings, numbers, dates and records, never sets."""
+    """A digest of plain data by its repr: tuples, strings, numbers, dates and records, never sets.
+    (Inputs that start with bytes, a body's, have those hashed as they are: their repr is slow.)"""
+    if type(inputs) is tuple and inputs and type(inputs[0]) is bytes:
+        digest = hashlib.blake2b(inputs[0], digest_size=12)
+        digest.update(repr(inputs[1:]).encode())
+        return digest.hexdigest()
     return hashlib.blake2b(repr(inputs).encode(), digest_size=12).hexdigest()
 
 
@@ -488,7 +493,8 @@ def _newest(src: Sources, count: int):
 
 @fragment("articles", "site")
 def _all_articles(src: Sources, _):
-    return tuple((a.path, a.published.year) for a in src.site.articles)
+    """Every article, newest first: (path, slug, year of publication)."""
+    return tuple((a.path, a.slug, a.published.year) for a in src.site.articles)
 
 
 @fragment("article-years", "site")
@@ -522,11 +528,6 @@ def _entities(src: Sources, kind: str):
     mentions = src.site.mentions
     return tuple((e.key, e.name, e.aliases, len(mentions.get(e.key, ())))
                  for e in src.site.entities.values() if e.kind == kind)
-
-
-@fragment("graph-edges", "site")
-def _graph_edges(src: Sources, _):
-    return src.site.graph_edges()
 
 
 @fragment("whole-timeline", "site")

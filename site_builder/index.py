@@ -112,18 +112,6 @@ class Site:
         ranked = sorted(counts, key=lambda k: (-counts[k], self.entities[k].name.casefold(), k))
         return tuple((k, counts[k]) for k in ranked)
 
-    def graph_edges(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-        """Pairs of entities named together, by graph id, with the slugs of the articles naming
-        both, oldest first."""
-        pairs: dict[tuple[str, str], list[str]] = {}
-        for article in reversed(self.articles):
-            names = sorted(graph_id(k) for k, _ in self.named[article.path])
-            for i, a in enumerate(names):
-                for b in names[i + 1:]:
-                    pairs.setdefault((a, b), []).append(article.slug)
-        return tuple((a, b, tuple(slugs)) for (a, b), slugs in pairs.items())
-
-
     def with_articles(self, fresh: dict[str, Article], sources: dict[str, bytes]) -> Site:
         """This site with some articles' records replaced by new records of the same structure
         (saved.structure: the same names, dates, events, tags, stories and wikilinks), and the
@@ -164,6 +152,18 @@ class Site:
 def graph_id(key: Key) -> str:
     """An entity's id in graph.json: its folder and slug."""
     return f"{FOLDERS[key[0]]}/{key[1]}"
+
+
+def graph_edges(articles) -> list[tuple[str, str, list[str]]]:
+    """Pairs of entities named together, by graph id, with the slugs of the articles naming both,
+    from (slug, keys of the entities it names) of every article, oldest first."""
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for slug, keys in articles:
+        names = sorted(graph_id(k) for k in keys)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                pairs.setdefault((a, b), []).append(slug)
+    return [(a, b, slugs) for (a, b), slugs in pairs.items()]
 
 
 class _Registry:

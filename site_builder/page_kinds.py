@@ -13,7 +13,7 @@ from itertools import groupby
 
 from . import network, urls
 from .fragments import RECENT, Reader, Sources, story_file
-from .index import Key
+from .index import Key, graph_edges
 from .model import FOLDERS, ORGANISATION, PERSON
 from .slugs import match_key
 
@@ -242,7 +242,8 @@ class ArticleIndex:
 
     @staticmethod
     def whole(r: Reader) -> dict:
-        return {"title": "Articles", "groups": _by_year_groups(r, r.read("articles")), "years": [], "year": None}
+        dated = [(path, year) for path, _, year in r.read("articles")]
+        return {"title": "Articles", "groups": _by_year_groups(r, dated), "years": [], "year": None}
 
     @staticmethod
     def year(year: int | None, r: Reader) -> dict:
@@ -307,8 +308,9 @@ class Graph:
         nodes = [{"id": f"{FOLDERS[kind]}/{key[1]}", "kind": kind, "name": name,
                   "url": absolute(urls.entity(*key)), "articles": count}
                  for kind in (PERSON, ORGANISATION) for key, name, _, count in r.read("entities", kind)]
-        edges = [{"source": a, "target": b, "weight": len(slugs), "articles": list(slugs)}
-                 for a, b, slugs in r.read("graph-edges")]
+        named = [(slug, [k for k, _, _ in r.read("named", path)]) for path, slug, _ in reversed(r.read("articles"))]
+        edges = [{"source": a, "target": b, "weight": len(slugs), "articles": slugs}
+                 for a, b, slugs in graph_edges(named)]
         return {"data": {"title": r.config.title, "articles": absolute(urls.ARTICLES), "nodes": nodes,
                          "edges": edges}}
 
