@@ -14,7 +14,7 @@ from .slugs import match_key
 
 # What dateparser does not do: AP's "Nov. 18" (it reads "Nov" and "18" apart) and "mid-October".
 _ABBREVIATION_DOT_RE = re.compile(r"\b([A-Za-z]{3,4})\.(?=\s*\d)")
-_QUALIFIER_RE = re.compile(r"\b(?:(mid)|early|late)-?\s*$|\b(?:a\s+)?(?:(mediados)|principios|finales|fines)\s+de\s*$",
+_QUALIFIER_RE = re.compile(r"\b(?:(mid)|early|late)-?\s*$|\b(?:(mediados)|principios|finales|fines)(?:\s+de)?\s*$",
                            re.I)
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _NUMERIC_RE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
@@ -112,20 +112,20 @@ def find_dates(text: str, language: str, base: dt.date | None = None) -> list[Fo
         date = _meaning(words.strip(" ,;"), prepared[:start], language, anchor)
         has_year = bool(_YEAR_RE.search(words) or _NUMERIC_RE.search(words))
         if date and (base or has_year) and 1800 <= date.year <= anchor.year + 1:
-            said = _date_words(text[start:at], names)
             qualifier = _QUALIFIER_RE.search(text[:start]) if date.approx else None
-            if qualifier:  # "mid-October" is what the text says, not "October"
-                said = text[qualifier.start():start] + said
+            # "mid-October" is what the text says, not "October"
+            said = _date_words(text[qualifier.start() if qualifier else start:at], names, keep_start=bool(qualifier))
             dates.append(FoundDate(" ".join(said.split()), start, date, _label(text[:start]), has_year))
     return dates
 
 
-def _date_words(words: str, names: frozenset[str]) -> str:
+def _date_words(words: str, names: frozenset[str], keep_start: bool = False) -> str:
     """The words that say the date, without the ones dateparser took along ('on', ', at', 'y a')."""
     tokens = words.split()
+
     def dated(token: str) -> bool:
         return any(c.isdigit() for c in token) or match_key(token).strip(".,;") in names
-    while tokens and not dated(tokens[0]):
+    while tokens and not keep_start and not dated(tokens[0]):
         tokens = tokens[1:]
     while tokens and not dated(tokens[-1]):
         tokens = tokens[:-1]
@@ -153,12 +153,11 @@ def _meaning(words: str, before: str, language: str, base: dt.date) -> PartialDa
 
 
 def _label(before: str) -> str:
-    """'published' or 'updated' when the few words before a date say which it is."""
+    """'published' or 'updated' when the few words before a date say which it is (the nearest says)."""
     near = match_key(" ".join(before.split()[-4:]))
-    for label, words in _LABELS.items():
-        if any(word in near for word in words):
-            return label
-    return ""
+    said = [(hit.end(), label) for label, words in _LABELS.items() for word in words
+            for hit in re.finditer(rf"\b{word}\b", near)]
+    return max(said)[1] if said else ""
 
 
 def dateline(line: str, language: str) -> list[FoundDate]:
