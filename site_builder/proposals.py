@@ -20,14 +20,14 @@ mr mrs ms dr sr sra srta don dona lic us u.s. ee.uu. eeuu mexican american forme
 general president secretary judge defense defence prosecutor prosecutors senator governor spokesman spokeswoman
 retired ex-minister ex chief deputy interior military army lawyer lawyers agent agents director officer commander
 presidente secretario secretaria exsecretario exsecretaria canciller fiscal juez jueza ministro ministra vocero
-vocera portavoz abogado abogada general senador senadora gobernador gobernadora mexicano mexicana estadounidense
+vocera portavoz abogado abogada senador senadora gobernador gobernadora mexicano mexicana estadounidense
 exfuncionario funcionario titular jefe jefa defensa el la los las del al
 the a an but and however when after before while although since then segun aunque durante tras ante para pero
 sin con desde hasta mientras cuando tambien ademas este esta
 """.split())
 PLACES = frozenset(match_key(place) for place in """
 Los Angeles|New York|Mexico City|Brooklyn|Washington|Sinaloa|Jalisco|Tijuana|Guadalajara|Monterrey|Texas|California
-|Arizona|Florida|Chicago|Miami|Houston|San Diego|Bogota|Madrid|Ciudad de Mexico|Nueva York|Los Angeles|Estados Unidos
+|Arizona|Florida|Chicago|Miami|Houston|San Diego|Bogota|Madrid|Ciudad de Mexico|Nueva York|Estados Unidos
 |America|Latin America|Latin American|North America|Central America|Europe|Africa|Asia|EU|UN|USA""".split("|"))
 ORGANISATION_WORDS = frozenset("""
 department ministry office court bank agency administration army navy cartel party university police commission
@@ -107,8 +107,8 @@ def candidates(text: str, language: str) -> tuple[list[str], list[str]]:
     return people, organisations
 
 
-def _classify(words: list[str], language: str, common: frozenset[str] | set[str]) -> tuple[str, str]:
-    """The name a run of capitalised words holds and whether it is a person's, an organisation's or neither."""
+def _trimmed(words: list[str], language: str) -> list[str]:
+    """A run of capitalised words cut where the name ends: before a date, a trailing 'of', a possessive."""
     calendar = calendar_words(language) | calendar_words("en")
     cut = next((i for i, word in enumerate(words) if match_key(word).strip(".") in calendar), len(words))
     words = words[:cut]  # "Cienfuegos on Tuesday", "Barr Monday"
@@ -119,7 +119,12 @@ def _classify(words: list[str], language: str, common: frozenset[str] | set[str]
         if word.endswith(("'s", "’s")) or (word.endswith(("'", "’")) and len(word) > 2):
             words = words[:i] + [re.sub(r"['’]s?$", "", word)]
             break
-    words = [word if ACRONYM_RE.match(word) else word.rstrip(".") for word in words]
+    return [word if ACRONYM_RE.match(word) else word.rstrip(".") for word in words]
+
+
+def _classify(words: list[str], language: str, common: frozenset[str] | set[str]) -> tuple[str, str]:
+    """The name a run of capitalised words holds and whether it is a person's, an organisation's or neither."""
+    words = _trimmed(words, language)
     if sum(len(word) > 3 and word.isupper() for word in words) >= 2:
         return "", ""  # a heading in capitals: "UNITED STATES DISTRICT COURT"
     if len(words) >= 2 and any(match_key(word) in ORGANISATION_WORDS for word in words):
