@@ -99,6 +99,9 @@ def find_dates(text: str, language: str, base: dt.date | None = None) -> list[Fo
 
     anchor = base or dt.date.today()
     names = calendar_words(base_language(language))
+    if not _YEAR_RE.search(text) and not _NUMERIC_RE.search(text) and not any(
+            match_key(word) in names for word in re.findall(r"[^\W\d_]+", text)):
+        return []  # dateparser takes milliseconds a paragraph: skip those that name no date
     prepared = _ABBREVIATION_DOT_RE.sub(lambda m: m.group(1) + (" " if match_key(m.group(1)) in names else "."), text)
     prepared = prepared.replace("mid-", "mid ").replace("Mid-", "Mid ")
     found = search_dates(prepared, languages=[base_language(language)], settings=_settings(language, anchor)) or []

@@ -21,6 +21,7 @@ from .slugs import match_key, slugify
 # `documents:` (contract version 2) is written as a comment until the loader reads it; then set this False.
 COMMENT_DOCUMENTS = True
 MAX_EVENTS = 20
+MAX_SCANNED = 300  # paragraphs read for dates: all of a news story, the first pages of a long document
 _SENTENCE_RE = re.compile(r"(?<=[.!?…])[\"”»]?\s+(?=[\"“«¿¡(]?[A-ZÁÉÍÓÚÑ0-9])")
 _MARKDOWN_START_RE = re.compile(r"^(\s*)([#>*+|=-]|\d+[.)]\s)")
 
@@ -78,10 +79,10 @@ def read_clipping(path: Path, language: str = "en") -> Clipping:
 
 
 def event_suggestions(clipping: Clipping) -> list[tuple[FoundDate, str]]:
-    """Each date said in the article's paragraphs with the sentence that says it, by date; one per sentence
-    and date."""
+    """Each date said in the article's paragraphs (the first MAX_SCANNED) with the sentence that says it, by
+    date; one per sentence and date."""
     seen, found = set(), []
-    for paragraph in clipping.paragraphs:
+    for paragraph in dict.fromkeys(clipping.paragraphs[:MAX_SCANNED]):
         for date in find_dates(paragraph, clipping.language, clipping.date):
             sentence = _sentence_at(paragraph, date.start)
             if (date.date.edtf(), sentence) not in seen:

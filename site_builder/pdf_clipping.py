@@ -13,6 +13,7 @@ from .clipping_language import detect_language
 _HEADING_WORDS = re.compile(r"\b(ORDER|MEMORANDUM|INDICTMENT|JUDGMENT|JUDGEMENT|OPINION|COMPLAINT|MOTION|"
                             r"RULING|DECISION|SENTENCIA|AUTO|ACUERDO|RESOLUCI[OÓ]N|DEMANDA|DICTAMEN|INFORME)\b")
 _COURT_WORDS = re.compile(r"\b(COURT|TRIBUNAL|JUZGADO|SUPREMA CORTE|FISCAL[IÍ]A)\b", re.I)
+_ENDS = 40  # paragraphs at each end of a document where its date is written (reading all of a long one is slow)
 _SMALL_WORDS = {"of", "the", "and", "for", "in", "on", "de", "del", "la", "el", "y", "a", "v.", "vs."}
 
 
@@ -35,7 +36,7 @@ def from_pdf(raw: bytes, language: str = "en") -> Clipping:
     clipping = Clipping(language=detect_language(text, language), paragraphs=reflow(lines), is_pdf=True)
     clipping.title = (meta.title if meta and meta.title else "").strip() or _heading(lines)
     clipping.source = _issuer(lines)
-    clipping.date = _document_date(text, clipping.language, meta)
+    clipping.date = _document_date(clipping.paragraphs, clipping.language, meta)
     if clipping.date is None:
         raise ClippingError("found no date in the PDF (such as 'Dated: November 18, 2020')")
     if not clipping.title:
@@ -81,9 +82,12 @@ def _capitalised(text: str) -> str:
     return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
-def _document_date(text: str, language: str, meta) -> dt.date | None:
-    """The date the document says it was signed or filed, else the latest full date in it, else its metadata's."""
-    dates = [found for found in datelines.find_dates(text, language) if found.date.day and found.has_year]
+def _document_date(paragraphs: list[str], language: str, meta) -> dt.date | None:
+    """The date the document says it was signed or filed, else the latest full date on its first and last
+    pages, else its metadata's."""
+    ends = paragraphs if len(paragraphs) <= 2 * _ENDS else paragraphs[:_ENDS] + paragraphs[-_ENDS:]
+    dates = [found for paragraph in dict.fromkeys(ends) for found in datelines.find_dates(paragraph, language)
+             if found.date.day and found.has_year]
     signed = [found for found in dates if found.label == "published"]
     if signed:
         return signed[-1].date.earliest()

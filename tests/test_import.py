@@ -394,3 +394,10 @@ def test_a_spanish_site_reads_a_short_clipping_as_spanish(tmp_path):
     proc = run_import(clip, content=content)
     assert proc.returncode == 0, proc.stderr
     assert next((content / "articles").glob("*.md")).name.startswith("2020-11-05-")  # 5 November, day first
+
+
+def test_a_long_pdf_is_dated_by_its_last_page(tmp_path):
+    filler = [f"Paragraph {n} of the findings sets out what the witnesses told the court." for n in range(1, 41)]
+    pages = COURT_ORDER[:1] + [filler] * 3 + [["The court held a hearing on March 3, 2020."]] + COURT_ORDER[1:]
+    clipping = read_clipping(write_pdf(tmp_path / "long.pdf", pages))
+    assert len(clipping.paragraphs) > 120 and clipping.date.isoformat() == "2020-11-18"
