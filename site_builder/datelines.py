@@ -16,6 +16,7 @@ from .slugs import match_key
 _ABBREVIATION_DOT_RE = re.compile(r"\b([A-Za-z]{3,4})\.(?=\s*\d)")
 _QUALIFIER_RE = re.compile(r"\b(?:(mid)|early|late)-?\s*$|\b(?:(mediados)|principios|finales|fines)(?:\s+de)?\s*$",
                            re.I)
+_WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _NUMERIC_RE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 _LABELS = {
@@ -26,6 +27,11 @@ _LABELS = {
 # City words before "(Agency) -": capitalised words, with the particles of place names between them.
 _WIRE_RE = re.compile(r"^(?P<head>[^()]{2,90}?)\s*\((?P<agency>[A-Z][^()]{1,40})\)\s*[.,:]?\s*[-–—]+\s*")
 _PLACE_WORD_RE = re.compile(r"^(?:[A-ZÁÉÍÓÚÑÜ][\w.'’-]*|de|del|la|las|los|el|of|the|upon|on)$")
+
+
+def _words(text: str) -> list[str]:
+    """The words of text, a hyphenated one both whole and in parts: "quinta-feira", "mid-October"."""
+    return [part for word in _WORD_RE.findall(text) for part in dict.fromkeys((word, *word.split("-")))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +92,7 @@ def _says_a_date(words: str, language: str) -> bool:
     if _YEAR_RE.search(words) or _NUMERIC_RE.search(words):
         return True
     names = calendar_words(base_language(language))
-    for word in re.findall(r"[^\W\d_]+", words):
+    for word in _words(words):
         # English capitalises months and weekdays: "may" is a verb, "May" a month.
         if match_key(word) in names and (base_language(language) != "en" or word[0].isupper()):
             return True
@@ -100,7 +106,7 @@ def find_dates(text: str, language: str, base: dt.date | None = None) -> list[Fo
     anchor = base or dt.date.today()
     names = calendar_words(base_language(language))
     if not _YEAR_RE.search(text) and not _NUMERIC_RE.search(text) and not any(
-            match_key(word) in names for word in re.findall(r"[^\W\d_]+", text)):
+            match_key(word) in names for word in _words(text)):
         return []  # dateparser takes milliseconds a paragraph: skip those that name no date
     prepared = _ABBREVIATION_DOT_RE.sub(lambda m: m.group(1) + (" " if match_key(m.group(1)) in names else "."), text)
     prepared = prepared.replace("mid-", "mid ").replace("Mid-", "Mid ")
@@ -142,7 +148,7 @@ def _meaning(words: str, before: str, language: str, base: dt.date) -> PartialDa
     when, period = data.date_obj, data.period
     qualifier = _QUALIFIER_RE.search(before)
     names = calendar_words(base_language(language))
-    if not _NUMERIC_RE.search(words) and not any(match_key(w) in names for w in re.findall(r"[^\W\d_]+", words)):
+    if not _NUMERIC_RE.search(words) and not any(match_key(w) in names for w in _words(words)):
         period = "year"  # "a 1992 pact": a year said alone
     elif period == "day" and (base - when.date()).days == 7 and not re.search(r"\d", words):
         when = dt.datetime.combine(base, dt.time())  # "on Saturday" in Saturday's paper is that day

@@ -401,3 +401,13 @@ def test_a_long_pdf_is_dated_by_its_last_page(tmp_path):
     pages = COURT_ORDER[:1] + [filler] * 3 + [["The court held a hearing on March 3, 2020."]] + COURT_ORDER[1:]
     clipping = read_clipping(write_pdf(tmp_path / "long.pdf", pages))
     assert len(clipping.paragraphs) > 120 and clipping.date.isoformat() == "2020-11-18"
+
+
+def test_a_clipping_in_the_sites_own_other_language_is_read_in_it():
+    text = ("Notícias | Mundo | Política\nMéxico encerra a investigação contra o general Cienfuegos\n"
+            "sexta-feira, 15 de janeiro de 2021 10:20\n"
+            "A procuradoria do México disse na quinta-feira que não vai processar o general Salvador Cienfuegos.\n")
+    clipping = from_text(text, "pt-BR")
+    assert clipping.language == "pt" and clipping.date.isoformat() == "2021-01-15"
+    assert clipping.title == "México encerra a investigação contra o general Cienfuegos"
+    assert [(d.date.iso(), d.text) for d, _ in event_suggestions(clipping)] == [("2021-01-14", "quinta-feira")]
