@@ -21,13 +21,15 @@ def from_pdf(raw: bytes, language: str = "en") -> Clipping:
     """Title (the file's metadata or its first heading), date (the one it is 'Dated:', else its latest),
     the court or body that issued it as source, and its paragraphs."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import FileNotDecryptedError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(raw))
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
         meta = reader.metadata
-    except (PdfReadError, ValueError, KeyError, TypeError) as err:
+    except FileNotDecryptedError:
+        raise ClippingError("the PDF is encrypted; save a copy without a password first") from None
+    except (PyPdfError, ValueError, KeyError, TypeError) as err:  # a damaged file: pypdf says what it found
         raise ClippingError(f"cannot read the PDF: {err}") from None
     lines = [" ".join(line.split()) for line in text.split("\n")]
     lines = [line for line in lines if line]

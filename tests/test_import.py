@@ -11,6 +11,7 @@ import yaml
 from conftest import ROOT, make_site, run_build
 from conftest import parse as parse_page
 from pdf_writer import write_pdf
+from pypdf import PdfWriter
 
 from site_builder.clipping import from_html, from_text, parse_date
 from site_builder.clipping_language import detect_language
@@ -357,9 +358,13 @@ def test_a_pdf_title_comes_from_its_metadata_and_a_broken_pdf_fails_clearly(exam
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4\nnot really\n")
     scan = write_pdf(tmp_path / "scan.pdf", [[]])
-    proc = run_import(pdf, broken, scan, content=example)
+    locked = PdfWriter(clone_from=pdf)
+    locked.encrypt("secret")
+    locked.write(tmp_path / "locked.pdf")
+    proc = run_import(pdf, broken, scan, tmp_path / "locked.pdf", content=example)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "broken.pdf: cannot read the PDF" in proc.stderr and "scan.pdf: found no text in the PDF" in proc.stderr
+    assert "locked.pdf: the PDF is encrypted" in proc.stderr
     _, doc = written_folder(example, proc)
     assert doc.data["title"] == "Order of dismissal, US v. Cienfuegos Zepeda"
     again = run_import(pdf, content=example)
