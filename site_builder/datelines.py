@@ -84,7 +84,15 @@ def _settings(language: str, base: dt.date) -> dict:
 def _date_parser(language: str, base: dt.date):
     from dateparser.date import DateDataParser  # slow to import: only when a clipping is read
 
-    return DateDataParser(languages=[base_language(language)], settings=_settings(language, base))
+    return DateDataParser(languages=[language], settings=_settings(language, base))
+
+
+@functools.cache
+def _readable(language: str) -> str:
+    """The language's code if dateparser reads it, else English ('tlh' in site.yaml must not crash import)."""
+    from dateparser.data.languages_info import language_order
+
+    return base_language(language) if base_language(language) in language_order else "en"
 
 
 def _says_a_date(words: str, language: str) -> bool:
@@ -104,13 +112,14 @@ def find_dates(text: str, language: str, base: dt.date | None = None) -> list[Fo
     from dateparser.search import search_dates
 
     anchor = base or dt.date.today()
-    names = calendar_words(base_language(language))
+    language = _readable(language)
+    names = calendar_words(language)
     if not _YEAR_RE.search(text) and not _NUMERIC_RE.search(text) and not any(
             match_key(word) in names for word in _words(text)):
         return []  # dateparser takes milliseconds a paragraph: skip those that name no date
     prepared = _ABBREVIATION_DOT_RE.sub(lambda m: m.group(1) + (" " if match_key(m.group(1)) in names else "."), text)
     prepared = prepared.replace("mid-", "mid ").replace("Mid-", "Mid ")
-    found = search_dates(prepared, languages=[base_language(language)], settings=_settings(language, anchor)) or []
+    found = search_dates(prepared, languages=[language], settings=_settings(language, anchor)) or []
     dates, at = [], 0
     for words, _when in found:
         # dateparser gives the words back with single spaces: find them again as they were written.

@@ -416,3 +416,8 @@ def test_a_clipping_in_the_sites_own_other_language_is_read_in_it():
     assert clipping.language == "pt" and clipping.date.isoformat() == "2021-01-15"
     assert clipping.title == "México encerra a investigação contra o general Cienfuegos"
     assert [(d.date.iso(), d.text) for d, _ in event_suggestions(clipping)] == [("2021-01-14", "quinta-feira")]
+
+
+def test_a_site_language_that_dateparser_lacks_reads_dates_as_english():
+    clipping = from_text("Xyzzy plugh frobnitz quux\n21/11/2020\nQwerty zxcvb asdfg hjkl poiuy trewq mnbvc.\n", "tlh")
+    assert clipping.date.isoformat() == "2020-11-21" and event_suggestions(clipping) == []
