@@ -97,11 +97,12 @@ def _read_wire(clipping: Clipping, dates: list[datelines.FoundDate]) -> None:
 
 
 def from_html(html: str, language: str = "en") -> Clipping:
-    """A page saved from a browser: trafilatura finds the title, date (with htmldate), site name and text."""
+    """A page saved from a browser: trafilatura finds the title, site name, text and the date its markup
+    gives (htmldate); else the date is the text's dateline."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
-                                      date_extraction_params={"original_date": True, "extensive_search": True})
+                                      date_extraction_params={"original_date": True, "extensive_search": False})
     if doc is None:
         raise ClippingError("found no article text in the page")
     data = doc if isinstance(doc, dict) else doc.as_dict()
@@ -112,6 +113,8 @@ def from_html(html: str, language: str = "en") -> Clipping:
                         language=detect_language(text, declared.group(1) if declared else language))
     if data.get("date"):
         clipping.date = dt.date.fromisoformat(data["date"][:10])
+    if not clipping.source:
+        clipping.source = _site_in_title(html, clipping.title)
     lines = [" ".join(line.split()) for line in text.split("\n")]
     dates = [found for line in lines[:_HEADER_LINES] for found in datelines.dateline(line, clipping.language)]
     lines = [line for line in lines if line and line != clipping.title and not datelines.dateline(line, "en")
@@ -119,8 +122,26 @@ def from_html(html: str, language: str = "en") -> Clipping:
     clipping.paragraphs = body_paragraphs(lines, clipping.language, stop_at_footer=False)
     _read_wire(clipping, dates)
     if clipping.date is None:
-        raise ClippingError("found no publication date")
+        clipping.date = _date_guessed(html)
     return _checked(clipping)
+
+
+def _site_in_title(html: str, headline: str) -> str:
+    """'Semanario Sur' from <title>Headline - Semanario Sur</title>, for a page that names its site nowhere else."""
+    title = re.search(r"<title[^>]*>([^<]+)</title>", html[:20000], re.I)
+    parts = re.split(r"\s+[-|–—]\s+", " ".join(title.group(1).split())) if title else []
+    return parts[-1] if len(parts) == 2 and parts[0] == headline and len(parts[1].split()) <= 5 else ""
+
+
+def _date_guessed(html: str) -> dt.date:
+    """htmldate's guess from anywhere in the page, when neither its markup nor its text has a dateline:
+    a guess, so only after both (it reads '© 2020' as 2020-01-01)."""
+    from htmldate import find_date
+
+    found = find_date(html, extensive_search=True, original_date=True)
+    if not found:
+        raise ClippingError("found no publication date")
+    return dt.date.fromisoformat(found[:10])
 
 
 def body_paragraphs(lines: list[str], language: str = "en", stop_at_footer: bool = True) -> list[str]:

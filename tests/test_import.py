@@ -215,6 +215,14 @@ def test_a_spanish_page_saved_from_a_browser():
         assert noise not in text
 
 
+def test_a_page_without_date_metadata_is_dated_by_its_byline_not_by_its_copyright_line():
+    clipping = from_html((CLIPPINGS / "sin-metadatos.html").read_text())
+    assert clipping.date.isoformat() == "2020-11-18" and clipping.language == "es"
+    assert clipping.title == "Jueza de Brooklyn desecha el caso contra Cienfuegos"
+    assert clipping.source == "Semanario Sur"  # from <title>, the page names its site nowhere else
+    assert len(clipping.paragraphs) == 2 and "Por Ana Ruiz" not in " ".join(clipping.paragraphs)
+
+
 @pytest.mark.parametrize("text, default, language", [
     ("El general fue detenido en el aeropuerto y la fiscalía abrió una investigación sobre el caso.", "en", "es"),
     ("The general was arrested at the airport and the prosecutors opened an inquiry into the case.", "es", "en"),
