@@ -57,11 +57,12 @@ def make_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--remote", default="origin", help="the git remote to push to (default: origin)")
     deploy.add_argument("--branch", default="gh-pages", help="the branch to publish (default: gh-pages)")
     deploy.add_argument("--no-push", action="store_true", help="commit the branch but do not push it")
-    clip = sub.add_parser("import", help="turn saved web clippings (.txt, .html) into draft articles",
+    clip = sub.add_parser("import", help="turn saved web clippings (.txt, .html) or PDFs into draft articles",
                           description="Read news clippings saved from the web and write one draft article per "
                                       "clipping to content/articles/, proposing the people and organisations "
-                                      "the site already knows. Never overwrites a file; reads local files only.")
-    clip.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a clipping saved as .txt or .html")
+                                      "it names and the dates it gives. A PDF becomes an article folder with "
+                                      "the PDF beside it. Never overwrites a file; reads local files only.")
+    clip.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a clipping saved as .txt, .html or .pdf")
     clip.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                       help="the content folder (default: content)")
     new = sub.add_parser("new", help="start a new article, person, organisation or story file",
@@ -193,7 +194,7 @@ def _new(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from .clipping import ClippingError
     from .importer import import_clipping, known_entities
-    known = known_entities(args.content) if args.content.is_dir() else {"person": [], "organisation": []}
+    known = known_entities(args.content)
     status = 0
     for path in args.files:
         try:
@@ -211,4 +212,6 @@ def _import(args: argparse.Namespace) -> int:
         print(f"  organisations: {', '.join(done.organisations) or '(none known)'}")
         if done.unknown:
             print(f"  not yet known (listed as comments): {', '.join(done.unknown)}")
+        if done.events:
+            print(f"  dated events suggested (as comments): {done.events}")
     return status
