@@ -14,7 +14,7 @@ from .builder import build
 from .config import load_config
 from .diagnostics import Diagnostics
 
-COMMANDS = ("build", "serve", "check", "new", "deploy", "import")
+COMMANDS = ("build", "serve", "check", "new", "deploy", "import", "export")
 BUG_REPORT = ("This is a bug in site_builder, not a problem in your content. Please report it with the "
               "traceback above and, if you can, the file being built.")
 
@@ -64,6 +64,16 @@ def make_parser() -> argparse.ArgumentParser:
     clip.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a clipping saved as .txt or .html")
     clip.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                       help="the content folder (default: content)")
+    export = sub.add_parser("export", help="write the site as FollowTheMoney entities (for Aleph)",
+                            description="Write the published site as FollowTheMoney entities, one JSON object "
+                                        "a line (the format Aleph and the OpenSanctions tools read).")
+    export.add_argument("format", choices=("ftm",), help="ftm: FollowTheMoney JSON lines")
+    export.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                        help="the content folder (default: content)")
+    export.add_argument("--output", type=Path, metavar="FILE", help="the file to write (default: standard output)")
+    export.add_argument("--base-url", metavar="URL", help="where the site is served, for links back to its pages")
+    export.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    export.add_argument("--strict", action="store_true", help="treat warnings as errors")
     new = sub.add_parser("new", help="start a new article, person, organisation or story file",
                          description="Write a new content file with its front matter filled in. "
                                      "Never overwrites an existing file.")
@@ -100,6 +110,8 @@ def _run(args: argparse.Namespace) -> int:
         return _new(args)
     if args.command == "import":
         return _import(args)
+    if args.command == "export":
+        return _export(args)
     if not args.content.is_dir():
         print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
         return 2
@@ -188,6 +200,25 @@ def _new(args: argparse.Namespace) -> int:
         return 2
     print(path)
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        from .ftm import export_site
+    except ImportError as err:
+        print(f"export ftm needs the followthemoney library ({err.name} is missing): "
+              "pip install -r requirements-export.txt", file=sys.stderr)
+        return 2
+    if not args.content.is_dir():
+        print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
+        return 2
+    diags = Diagnostics()
+    config = load_config(args.content, diags, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
+    count = export_site(config, diags, args.output, sys.stdout)
+    status = _report(diags, args.strict)
+    if status == 0 and args.output:
+        print(f"exported {count} entities to {args.output}", file=sys.stderr)
+    return status
 
 
 def _import(args: argparse.Namespace) -> int:
