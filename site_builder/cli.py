@@ -48,8 +48,12 @@ def make_parser() -> argparse.ArgumentParser:
     _common(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    _common(sub.add_parser("check", help="validate the content and print every problem; write nothing",
-                           description="Validate everything without writing; exit 1 if there are errors."))
+    check = sub.add_parser("check", help="validate the content and print every problem; write nothing",
+                           description="Validate everything without writing; exit 1 if there are errors.")
+    _common(check)
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: each problem as a GitHub Actions annotation, and the whole list in "
+                            "$GITHUB_STEP_SUMMARY when that is set (default: text)")
     deploy = sub.add_parser("deploy", help="build, then push output/ to the gh-pages branch",
                             description="Build the site, then commit output/ (with .nojekyll, and CNAME "
                                         "when site.yaml sets cname:) as the gh-pages branch and push it.")
@@ -123,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
         from .serve import serve
         return serve(config, options, host=args.host, port=args.port)
     if diags.failed(args.strict):
-        return _report(diags, args.strict)
+        return _report(diags, args.strict, getattr(args, "format", "text"))
     progress = _progress_printer() if not args.quiet and sys.stderr.isatty() else None
     if args.exit_after:
         gc.disable()  # one build, then exit: collecting cycles among millions of records only costs time
@@ -131,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.exit_after:
         _KEPT.append(result)  # freed by the exit, not record by record (see _exit_now)
     result.diags.items[:0] = diags.items
-    status = _report(result.diags, args.strict)
+    status = _report(result.diags, args.strict, getattr(args, "format", "text"))
     if status == 0 and not args.quiet:
         verb = "checked" if args.command == "check" else f"built into {args.output}/:"
         print(f"{verb} {result.summary()}")
@@ -165,15 +169,30 @@ def _deploy(config, args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(diags: Diagnostics, strict: bool) -> int:
-    for problem in diags.sorted():
-        print(problem, file=sys.stderr)
+def _report(diags: Diagnostics, strict: bool, format: str = "text") -> int:
+    if format == "github":
+        _report_to_github(diags, strict)
+    else:
+        for problem in diags.sorted():
+            print(problem, file=sys.stderr)
     if diags.failed(strict):
         errors, warnings = len(diags.errors), len(diags.warnings)
         why = f"{errors} error{'s' * (errors != 1)}" if errors else f"{warnings} warning(s) with --strict"
         print(f"failed: {why}; nothing was written", file=sys.stderr)
         return 1
     return 0
+
+
+def _report_to_github(diags: Diagnostics, strict: bool) -> None:
+    """Annotations on stdout (where the runner reads workflow commands); the full table in the
+    step summary, since GitHub shows only ten annotations of each kind per step."""
+    from .diagnostics import github_annotations, markdown_summary
+    problems = diags.sorted()
+    for line in github_annotations(problems):
+        print(line)
+    if summary := os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(markdown_summary(problems, diags.failed(strict)))
 
 
 def _progress_printer():
