@@ -81,8 +81,12 @@ def make_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help="start a new article, person, organisation or story file",
                          description="Write a new content file with its front matter filled in. "
                                      "Never overwrites an existing file.")
-    new.add_argument("kind", choices=("article", "person", "organisation", "story"))
-    new.add_argument("name", help="the title of an article or story, or the name of a person or organisation")
+    new.add_argument("kind", choices=("article", "person", "organisation", "story", "site"))
+    new.add_argument("name", help="the title of an article or story, the name of a person or organisation, "
+                                  "or for a site the folder to make")
+    new.add_argument("--builder", metavar="OWNER/REPO",
+                     help="for a site: the GitHub repository of this builder, which its workflows check out "
+                          "(default: the one this builder was cloned from)")
     new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                      help="the content folder (default: content)")
     return parser
@@ -209,6 +213,8 @@ def _progress_printer():
 
 def _new(args: argparse.Namespace) -> int:
     from .scaffold import new_file
+    if args.kind == "site":
+        return _new_site(args)
     try:
         path = new_file(args.content, args.kind, args.name)
     except FileExistsError as err:
@@ -238,6 +244,25 @@ def _export(args: argparse.Namespace) -> int:
     if status == 0 and args.output:
         print(f"exported {count} entities to {args.output}", file=sys.stderr)
     return status
+
+
+def _new_site(args: argparse.Namespace) -> int:
+    from .scaffold import PLACEHOLDER_REPOSITORY, new_site
+    folder = Path(args.name)
+    try:
+        made = new_site(folder, args.builder)
+    except FileExistsError:
+        print(f"{folder}: already exists and is not empty; nothing was written", file=sys.stderr)
+        return 1
+    for path in made.files:
+        print(path)
+    if made.builder_repository is None:
+        print(f"note: the workflows check out the builder from {PLACEHOLDER_REPOSITORY}: write its real GitHub "
+              f"repository into {folder}/.github/workflows/*.yml (or run again with --builder OWNER/REPO)",
+              file=sys.stderr)
+    print(f"build it with: python build.py --content {folder / 'content'} --output {folder / 'output'}",
+          file=sys.stderr)
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:
