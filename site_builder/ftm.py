@@ -17,6 +17,7 @@ is left out with a warning naming the file, rather than exported and silently lo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from followthemoney import model, registry
 from followthemoney.proxy import EntityProxy
 from followthemoney.util import make_entity_id
 
+from .cache import Cache
 from .config import SiteConfig
 from .dates import DateSpan, PartialDate
 from .diagnostics import Diagnostics, SourcePos
@@ -266,12 +268,22 @@ def _add_url(proxy: EntityProxy, prop: str, url: str | None) -> None:
         proxy.add(prop, url)
 
 
+@functools.cache
+def _country_codes() -> dict[str, str]:
+    """Country names and codes as the library writes them, to their codes: the library's own
+    lookup of other spellings ("Mexican") first builds a table of every territory's names,
+    seconds of work that a site whose notes use the usual names never needs."""
+    names = registry.country.names
+    return {**{label.casefold(): code for code, label in names.items()}, **{code: code for code in names}}
+
+
 def _add_checked(proxy: EntityProxy, prop: str, value: str | None, pos: SourcePos, diags: Diagnostics) -> None:
     """Add a value the library may not read; one it would drop is a warning, not a silent loss."""
     if not value:
         return
     prop_ = proxy.schema.properties[prop]
-    cleaned = prop_.type.clean(value, proxy=proxy)
+    cleaned = _country_codes().get(value.casefold()) if prop_.type is registry.country else None
+    cleaned = cleaned or prop_.type.clean(value, proxy=proxy)
     if cleaned is None:
         diags.warning(pos, f'{prop}: "{value}" is not a {prop_.type.label.lower()} FollowTheMoney can read; '
                            "it is left out of the export")
@@ -285,7 +297,8 @@ def export_site(config: SiteConfig, diags: Diagnostics, output: Path | None, std
     the export succeeds) or to stdout. Nothing is written when diags fail; returns the count."""
     if diags.failed(config.strict):
         return 0
-    site = build_site(config, load_content(config, diags), diags)
+    # the last build's parsed files, read but never saved: the export changes nothing on disk
+    site = build_site(config, load_content(config, diags, Cache.open(config).records), diags)
     if diags.failed(config.strict):
         return 0
     lines = [json.dumps(entity.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
