@@ -220,3 +220,15 @@ def test_a_relation_is_one_entity_wherever_it_is_stated_and_wrong_kinds_are_refu
         relation_entity("family", ("person", "a"), ("organisation", "b"))
     with pytest.raises(ValueError):
         relation_entity("employment", ("organisation", "a"), ("organisation", "b"))
+
+
+def test_a_new_site_and_the_example_site_export_cleanly(tmp_path):
+    folder = tmp_path / "starter"
+    assert subprocess.run([sys.executable, str(ROOT / "build.py"), "new", "site", str(folder)],
+                          capture_output=True, timeout=60).returncode == 0
+    for content in (folder / "content", ROOT / "content"):
+        proc = export("--content", content)
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr  # no value left out, no warning
+        by_id = check_entities(entities_of(proc.stdout))
+        assert {"Person", "PublicBody", "Article", "Documentation", "Event", "Employment"} <= \
+            {e["schema"] for e in by_id.values()}
