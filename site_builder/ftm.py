@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import json
 import os
 import re
 from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO
 
@@ -35,7 +37,8 @@ from .dates import DateSpan, PartialDate
 from .diagnostics import Diagnostics, SourcePos
 from .index import Entity, Key, Site, build_site
 from .load import load_content
-from .model import PERSON, Article
+from .markdown import fill
+from .model import PERSON, Article, Body
 
 # type -> (schema, first party's property, second party's property, property for the role)
 RELATION_SCHEMATA = {
@@ -179,9 +182,39 @@ def _article(article: Article, language: str | None, diags: Diagnostics) -> Enti
     proxy.add("publisher", article.source)
     _add_checked(proxy, "sourceUrl", article.source_url, article.src, diags)
     proxy.add("summary", article.summary or None)
+    proxy.add("bodyText", body_text(article.body) or None)
     proxy.add("keywords", list(article.tags))
     proxy.add("language", language, cleaned=True)
     return proxy
+
+
+class _TextOnly(HTMLParser):
+    """The text of rendered HTML, a line break between blocks, for Aleph's full-text search."""
+
+    BLOCKS = frozenset("p li h1 h2 h3 h4 h5 h6 blockquote pre tr br div table ul ol hr figure".split())
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+
+def body_text(body: Body) -> str:
+    """A body as plain text: wikilinks as their labels, paragraphs apart by a blank line."""
+    parser = _TextOnly()
+    parser.feed(fill(body.html, [html.escape(link.label) for link in body.wikilinks], "/"))
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n\n".join(line for line in lines if line)
 
 
 def _documentation(article: Article, key: Key, role: str | None) -> EntityProxy:

@@ -108,6 +108,8 @@ def test_people_organisations_and_articles_carry_what_the_site_says(basic):
     first = named(by_id, "Article", "First article")["properties"]
     assert first["title"] == ["First article"] and first["publishedAt"] == ["2020-01-10"]
     assert first["publisher"] == ["Example Wire"] and first["sourceUrl"] == ["https://example.com/first"]
+    assert first["bodyText"] == ["First paragraph mentions Ana María López and the agency.\n\n"
+                                 "Second paragraph with Nobody Known."]  # wikilinks as their labels
     second = named(by_id, "Article", "Second article")["properties"]
     assert second["publishedAt"] == ["2020-02-01T10:30:00"]
     # a country FollowTheMoney does not know is left out, with a warning rather than silently
