@@ -39,6 +39,7 @@ from .index import Entity, Key, Site, build_site
 from .load import load_content
 from .markdown import fill
 from .model import PERSON, Article, Body
+from .slugs import match_key
 
 # type -> (schema, first party's property, second party's property, property for the role)
 RELATION_SCHEMATA = {
@@ -57,11 +58,13 @@ RELATION_SCHEMATA = {
 KIND_SCHEMATA = (
     ("Company", ("company", "corporation", "business", "firm", "bank", "enterprise", "conglomerate",
                  "newspaper", "news", "broadcaster", "magazine", "publisher", "airline", "holding", "llc",
-                 "inc", "ltd", "plc", "gmbh", "s.a.")),
+                 "inc", "ltd", "plc", "gmbh", "s.a.", "empresa", "compania", "banco", "periodico", "diario")),
     ("PublicBody", ("agency", "court", "ministry", "secretariat", "department", "government", "police",
                     "army", "navy", "military", "armed forces", "prosecutor", "prosecution", "attorney general",
                     "congress", "parliament", "senate", "legislature", "embassy", "regulator", "public body",
-                    "municipality", "council", "commission", "state", "federal")),
+                    "municipality", "council", "commission", "state", "federal", "agencia", "secretaria",
+                    "ministerio", "tribunal", "juzgado", "fiscalia", "procuraduria", "gobierno", "policia",
+                    "ejercito", "congreso", "senado")),
 )
 PERSON_SCHEMA = "Person"
 MEMBERSHIP_WORDS = re.compile(r"\bmember\b", re.IGNORECASE)
@@ -95,7 +98,7 @@ def relation_entity(type: str, first: Key, second: Key, role: str | None = None,
         exported_as = model.get(PERSON_SCHEMA if key[0] == PERSON else "Company")
         if not exported_as.is_a(expected):
             raise ValueError(f"{type}: {prop} must be a {expected.name}, not the {key[0]} {key[1]}")
-    link.make_id("relation", type, *first, *second, (role or "").casefold())
+    link.make_id("relation", type, *first, *second, match_key(role or ""))
     link.add(source_prop, entity_id(first), cleaned=True)
     link.add(target_prop, entity_id(second), cleaned=True)
     if role:
@@ -131,12 +134,13 @@ def export_entities(site: Site, diags: Diagnostics, relations: Iterable[Relation
 
 
 def organisation_schema(entity: Entity, owned: bool) -> str:
+    """Company or PublicBody when the notes' kind names one (KIND_SCHEMATA), else Organization;
+    always Company when the organisation is owned (an Ownership's asset must be an Asset)."""
     if owned:
         return "Company"
-    kind = dict(entity.note.facts).get("kind", "") if entity.note else ""
-    words = set(re.findall(r"[a-z.]+", kind.casefold()))
+    kind = match_key(dict(entity.note.facts).get("kind", "")) if entity.note else ""
     for schema, hints in KIND_SCHEMATA:
-        if any((hint in words) if " " not in hint else (hint in kind.casefold()) for hint in hints):
+        if any(re.search(rf"(?<![a-z]){re.escape(hint)}(?![a-z])", kind) for hint in hints):
             return schema
     return "Organization"
 

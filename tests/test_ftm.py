@@ -234,3 +234,15 @@ def test_a_new_site_and_the_example_site_export_cleanly(tmp_path):
         by_id = check_entities(entities_of(proc.stdout))
         assert {"Person", "PublicBody", "Article", "Documentation", "Event", "Employment"} <= \
             {e["schema"] for e in by_id.values()}
+
+
+@pytest.mark.parametrize("kind, schema", [
+    ("agency", "PublicBody"), ("Secretaría de Estado", "PublicBody"), ("Attorney General's Office", "PublicBody"),
+    ("news agency", "Company"), ("state-owned company", "Company"), ("Compañía minera", "Company"),
+    ("cartel", "Organization"), ("incorporated society", "Organization"), ("think tank", "Organization")])
+def test_an_organisation_s_kind_chooses_its_schema(kind, schema, tmp_path):
+    content = make_site(tmp_path, {"content/organisations/acme.md": f"---\nname: Acme\nkind: {kind}\n---\n",
+                                   "content/articles/a.md": article(organisations="[Acme]")})
+    site, diags = site_of(content)
+    [acme] = [e for e in export_entities(site, diags) if e.schema.is_a("Organization")]
+    assert acme.schema.name == schema
