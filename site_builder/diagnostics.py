@@ -11,6 +11,8 @@ from .records import record
 
 ERROR = "error"
 WARNING = "warning"
+SHOWN_ANNOTATIONS = 10  # GitHub shows this many of each kind per step, and hides the rest
+SUMMARY_BYTES = 1_000_000  # a step summary may have 1 MiB; keep room for the other steps' words
 
 
 @record(order=True)
@@ -80,6 +82,11 @@ def github_annotations(problems: list[Diagnostic]) -> list[str]:
         props["title"] = f"content {problem.level}"
         fields = ",".join(f"{key}={_escape_property(value)}" for key, value in props.items())
         lines.append(f"::{problem.level} {fields}::{_escape_data(problem.message)}")
+    counts = {level: sum(p.level == level for p in problems) for level in (ERROR, WARNING)}
+    if any(count > SHOWN_ANNOTATIONS for count in counts.values()):
+        lines.append(f"::notice title=more problems than annotations::{counts[ERROR]} errors and "
+                     f"{counts[WARNING]} warnings; GitHub shows the first {SHOWN_ANNOTATIONS} of each kind: "
+                     "the run's summary lists them all")
     return lines
 
 
@@ -92,9 +99,15 @@ def markdown_summary(problems: list[Diagnostic], failed: bool) -> str:
               f"{'s' * (len(problems) - errors != 1)}{' (failed)' if failed else ''}\n\n"
     if not problems:
         return heading + "No problems found.\n"
-    rows = [f"| {_md(repository_path(p.path) or p.path)} | {p.line} | {p.level} | {_md(p.message)} |"
-            for p in problems]
-    return heading + "| File | Line | Level | Problem |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
+    table = "| File | Line | Level | Problem |\n|---|---|---|---|\n"
+    size = len((heading + table).encode())
+    for shown, p in enumerate(problems):
+        row = f"| {_md(repository_path(p.path) or p.path)} | {p.line} | {p.level} | {_md(p.message)} |\n"
+        size += len(row.encode())
+        if size > SUMMARY_BYTES:
+            return heading + table + f"\n{len(problems) - shown} more; run `python build.py check` to see them.\n"
+        table += row
+    return heading + table
 
 
 def repository_path(shown: str) -> str | None:

@@ -49,9 +49,10 @@ def test_problems_come_back_from_the_annotations_intact(tmp_path):
     plain = check("--content", content)
     proc = check("--content", content, "--format", "github")
     assert proc.returncode == plain.returncode == 1
-    found = annotations(proc.stdout)
+    *found, notice = annotations(proc.stdout)
     expected = [line for line in plain.stderr.splitlines() if not line.startswith("failed:")]
     assert len(found) == len(expected) == 15
+    assert notice["level"] == "notice" and "2 errors and 13 warnings" in notice["message"]  # over ten warnings
     assert [f"{a['file']}:{a['line']}: {'warning: ' * (a['level'] == 'warning')}{a['message']}"
             for a in found] == expected  # outside a git work tree, paths as shown
     [odd] = [a for a in found if a["file"].endswith("b,c:d%|e.md")]
@@ -69,14 +70,14 @@ def test_paths_are_the_repository_s_own_inside_a_git_work_tree(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     proc = check("--content", content, "--format", "github", cwd=elsewhere)
-    files = {a["file"] for a in annotations(proc.stdout)}
+    files = {a["file"] for a in annotations(proc.stdout) if a["level"] != "notice"}
     assert files == {"content/articles/a.md", "content/articles/b,c:d%|e.md", "content/articles/c.md"}
 
 
 def test_a_problem_outside_any_file_has_no_file(tmp_path):
     content = make_site(tmp_path, {"content/articles/a.md": article()})
     proc = check("--content", content, "--format", "github", "--base-url", "ftp://nope")
-    [found] = annotations(proc.stdout)
+    [found] = annotations(proc.stdout)  # (no notice: fewer than ten)
     assert "file" not in found and "line" not in found and found["message"].startswith("base_url:")
 
 
@@ -89,7 +90,7 @@ def test_the_step_summary_has_every_problem_with_no_markup(tmp_path):
     text = summary.read_text()
     assert text.startswith("earlier step\n")  # appended, as GitHub expects
     rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| File")]
-    assert len(rows) == len(annotations(proc.stdout)) == 16  # more than the ten GitHub annotates
+    assert len(rows) == len(annotations(proc.stdout)) - 1 == 16  # more than the ten GitHub annotates
     assert "<script>" not in text and r"\<script\>" in text and r"\*x\*" in text
     assert all(row.count(" | ") == 3 for row in rows)  # a "|" in a message does not split its cell
     assert "16" not in text.splitlines()[1] and "(failed)" in text
@@ -98,3 +99,14 @@ def test_the_step_summary_has_every_problem_with_no_markup(tmp_path):
     proc = check("--content", clean, "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
     assert proc.returncode == 0 and proc.stdout.startswith("checked")
     assert summary.read_text().endswith("No problems found.\n")
+
+
+def test_a_summary_too_big_for_github_is_cut_short_and_says_so(tmp_path, monkeypatch):
+    from site_builder import diagnostics
+    from site_builder.diagnostics import Diagnostic, markdown_summary
+    monkeypatch.setattr(diagnostics, "SUMMARY_BYTES", 2000)
+    problems = [Diagnostic("nowhere.md", n, "warning", "x" * 100) for n in range(100)]
+    text = markdown_summary(problems, failed=False)
+    assert len(text.encode()) <= 2000 + 100 and text.rstrip().endswith("run `python build.py check` to see them.")
+    shown = sum(line.startswith("| nowhere") for line in text.splitlines())
+    assert 0 < shown < 100 and f"{100 - shown} more" in text
