@@ -29,7 +29,7 @@ def test_example_site_builds_with_no_problem(tmp_path):
     assert (tmp_path / "out/people/salvador-cienfuegos/index.html").is_file()
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["serve"], ["check"], ["new"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["serve"], ["check"], ["new"], ["export"]])
 def test_every_command_has_help(command):
     proc = run(*command, "--help")
     assert proc.returncode == 0 and "usage:" in proc.stdout
