@@ -55,8 +55,8 @@ def news_article(page: dict, absolute, website: dict) -> dict:
 def entity(page: dict, absolute, full: bool) -> dict:
     """A Person with alternateName, dates and roles, or an Organization with its parent."""
     url = absolute(page["url"])
-    dates = {d["field"]: d["iso"] for d in page["dates"]}
-    facts = {f["field"]: f["value"] for f in page["facts"]}
+    dates = {d["key"]: d["iso"] for d in page["dates"]}  # by the content format's keys, not the labels shown
+    facts = {f["key"]: f["value"] for f in page["facts"]}
     data = {"@type": TYPES[page["kind"]], "@id": url + "#id", "name": page["name"], "url": url,
             "alternateName": page["aliases"] or None, "sameAs": page["links"] or None}
     if page["kind"] == "person":
