@@ -23,7 +23,7 @@ from .load import load_content
 from .output import in_place, safe_join, staged, write_new
 from .pages import Page, Plan, plan
 from .parallel import in_background, share, split
-from .render import TemplateDigests, make_environment, render_page, static_files
+from .render import TemplateDigests, TemplateProblem, TemplateProblems, make_environment, render_page, static_files
 
 PAGE_KINDS = {"article.html": ("article", "articles"), "dossier.html": ("dossier", "dossiers"),
               "story.html": ("story", "stories"), "tag.html": ("tag", "tags"), "json": ("data file", "data files"),
@@ -197,6 +197,8 @@ def _index_and_render(config: SiteConfig, result: Build, write: bool, progress, 
         saving = in_background(lambda: cache.save_index(started_ns, lambda: saved.dumps(site, content)))
     try:
         state = update(config, planned, cache.state(config), result, progress, suspects=suspects)
+        if result.failed:  # a site's own templates: output/ is as it was
+            return None
     finally:
         if saving and not saving():
             index["id"] = None  # no index saved: the next build indexes again
@@ -229,7 +231,22 @@ def _saved_index(config: SiteConfig, cache: Cache, content, before: dict) -> tup
 
 
 def update(config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress=None,
-           workers: int | None = None, env: Environment | None = None, suspects: set | None = None) -> State:
+           workers: int | None = None, env: Environment | None = None, suspects: set | None = None) -> State | None:
+    """Bring output/ up to date (_update); when a site's own templates fail, leave it untouched,
+    add their problems to result.diags and return `previous`."""
+    try:
+        return _update(config, planned, previous, result, progress, workers, env, suspects)
+    except TemplateProblems as err:
+        for path, line, message in sorted({problem.args for problem in err.problems}):
+            result.diags.error(SourcePos(path, line), message)
+        result.rendered.clear()
+        result.remade.clear()
+        result.removed.clear()
+        return previous
+
+
+def _update(config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress=None,
+            workers: int | None = None, env: Environment | None = None, suspects: set | None = None) -> State:
     """Bring output/ up to date with a planned site.
 
     Without the state of the build that output/ holds, every page is rendered into a
@@ -265,13 +282,20 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
 
     def work(folder: Path, main: bool, steps) -> tuple[list, list, list, list]:
         """Remake these pages of todo (by number). Returns what was made, with each page's
-        dependencies as numbers into the tokens it returns too, the search documents and
-        the digests of the new tokens (None for tokens the state already has)."""
-        made, docs, local = [], [], {}
+        dependencies as numbers into the tokens it returns too, the search documents, the
+        digests of the new tokens (None for tokens the state already has) and the problems of
+        a site's own templates met on the way."""
+        made, docs, local, problems = [], [], {}, {}
         for number in steps:
             page = todo[-1 - number]  # from the end: the site-wide pages, the longest, are shared first
+            if page.template in problems:
+                continue  # its template failed on another page: the same error would only repeat
             context, reads = page.make()
-            data = render_page(env, page.template, context)
+            try:
+                data = render_page(env, page.template, context)
+            except TemplateProblem as problem:
+                problems[page.template] = problem
+                continue
             digest = hashlib.blake2b(data, digest_size=16).digest()
             fresh = old_fingerprints.get(page.file) != digest
             if fresh:
@@ -283,13 +307,16 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
             if progress and main and len(made) % 100 == 0:
                 progress(number + 1, len(todo))
         tokens = list(local)
-        return made, docs, tokens, [None if token in ids else planned.digest(token) for token in tokens]
+        return made, docs, tokens, [None if token in ids else planned.digest(token) for token in tokens], \
+            list(problems.values())
 
     def remake(folder: Path) -> list:
         done = share(len(todo), lambda main, steps: work(folder, main, steps), workers)
+        if problems := templates.problems + [problem for *_, found in done for problem in found]:
+            raise TemplateProblems(problems)  # (inside staged or in_place: output/ is put back)
         if progress:
             progress(len(todo), len(todo))
-        for made, _, tokens, digests in done:
+        for made, _, tokens, digests, _ in done:
             number = [_id(token, digest) for token, digest in zip(tokens, digests, strict=True)]
             for url, file, digest, reads, fresh in made:
                 state.fingerprints[file] = digest
@@ -297,7 +324,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
                 result.remade.append(url)
                 if fresh:
                     result.rendered.append(url)
-        return [doc for _, docs, _, _ in done for doc in docs]
+        return [doc for _, docs, _, _, _ in done for doc in docs]
 
     def _id(token: tuple, digest: str | None) -> int:
         if token not in ids:
@@ -333,7 +360,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
         except search.SearchError:  # the index on disk is not what the state says: write everything again
             result.rendered.clear()
             result.remade.clear()
-            return update(config, planned, None, result, progress, workers, env)
+            return _update(config, planned, None, result, progress, workers, env)
     if previous is None and config.search:
         state.search = {doc.url: doc.entry() for doc in docs}
     if suspects is None:  # (after a shorter check, tokens no page reads any more wait for a full one)
