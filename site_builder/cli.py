@@ -48,6 +48,8 @@ def make_parser() -> argparse.ArgumentParser:
     _common(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--verbose", "-v", action="store_true",
+                       help="also print the server's own log: each browser connecting, each request")
     _common(sub.add_parser("check", help="validate the content and print every problem; write nothing",
                            description="Validate everything without writing; exit 1 if there are errors."))
     deploy = sub.add_parser("deploy", help="build, then push output/ to the gh-pages branch",
@@ -109,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(args.content, diags, **options)
     if args.command == "serve":
         from .serve import serve
-        return serve(config, options, host=args.host, port=args.port)
+        return serve(config, options, host=args.host, port=args.port, verbose=args.verbose)
     if diags.failed(args.strict):
         return _report(diags, args.strict)
     progress = _progress_printer() if not args.quiet and sys.stderr.isatty() else None
