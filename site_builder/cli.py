@@ -114,6 +114,9 @@ def _run(args: argparse.Namespace) -> int:
         return serve(config, options, host=args.host, port=args.port, verbose=args.verbose)
     if diags.failed(args.strict):
         return _report(diags, args.strict)
+    if args.command == "deploy" and (problem := _deploy_setup(config, args)):
+        print(f"deploy: {problem}", file=sys.stderr)
+        return 2
     progress = _progress_printer() if not args.quiet and sys.stderr.isatty() else None
     if args.exit_after:
         gc.disable()  # one build, then exit: collecting cycles among millions of records only costs time
@@ -142,16 +145,30 @@ def _exit_now(status: int) -> None:
     os._exit(status)
 
 
+def _deploy_setup(config, args: argparse.Namespace) -> str | None:
+    """What keeps deploy from working, said before the build: no repository, no remote."""
+    from .deploy import DeploySetupError, check_setup
+    try:
+        check_setup(config, remote=args.remote, push=not args.no_push)
+    except DeploySetupError as err:
+        return str(err)
+    return None
+
+
 def _deploy(config, args: argparse.Namespace) -> int:
-    from .deploy import DeployError, publish
+    from .deploy import DeployError, DeploySetupError, publish
     if config.base_url is None:
         print("warning: base_url is not set, so the site is built for the root of its host", file=sys.stderr)
     try:
-        publish(config, remote=args.remote, branch=args.branch, push=not args.no_push)
+        changed = publish(config, remote=args.remote, branch=args.branch, push=not args.no_push)
     except DeployError as err:
         print(f"deploy failed: {err}", file=sys.stderr)
-        return 1
-    print(f"published {args.output}/ to branch {args.branch}" + ("" if args.no_push else f" on {args.remote}"))
+        return 2 if isinstance(err, DeploySetupError) else 1
+    where = f"branch {args.branch}" + ("" if args.no_push else f" on {args.remote}")
+    if changed:
+        print(f"published {args.output}/ to {where}")
+    else:
+        print(f"nothing to publish: {where} already holds this build (no new commit)")
     return 0
 
 

@@ -74,7 +74,8 @@ def test_deploy_outside_a_repository_says_what_to_do(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "deploy", "--no-search", "--content",
                            str(content), "--output", str(tmp_path / "out")], capture_output=True, text=True,
                           cwd=tmp_path)
-    assert proc.returncode == 1 and "git init" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "git init" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()  # said before building
 
 
 def test_every_dossier_and_story_has_a_valid_atom_feed(out):
