@@ -101,6 +101,9 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     href = token.attrGet("href") or ""
     if href.startswith("/") and not href.startswith("//"):
         token.attrSet("href", "\ue002" + href[1:])  # site-root link: base path filled in later
+    text = tokens[idx + 1] if idx + 2 < len(tokens) and tokens[idx + 2].type == "link_close" else None
+    if text is not None and text.type == "text" and text.content in (href, href.removeprefix("mailto:")):
+        token.attrSet("class", "url")  # its text is its address: print it once (style.css)
     return self.renderToken(tokens, idx, options, env)
 
 
