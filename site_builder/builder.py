@@ -17,13 +17,21 @@ from jinja2 import Environment
 from . import saved, search
 from .cache import Cache, input_stats
 from .config import SiteConfig
-from .diagnostics import Diagnostics, SourcePos
+from .diagnostics import ERROR, Diagnostic, Diagnostics, SourcePos
 from .index import Site, build_site
 from .load import load_content
 from .output import in_place, safe_join, staged, write_new
 from .pages import Page, Plan, plan
 from .parallel import in_background, share, split
-from .render import TemplateDigests, TemplateProblem, TemplateProblems, make_environment, render_page, static_files
+from .render import (
+    TemplateDigests,
+    TemplateProblem,
+    TemplateProblems,
+    check_templates,
+    make_environment,
+    render_page,
+    static_files,
+)
 
 PAGE_KINDS = {"article.html": ("article", "articles"), "dossier.html": ("dossier", "dossiers"),
               "story.html": ("story", "stories"), "tag.html": ("tag", "tags"), "json": ("data file", "data files"),
@@ -187,6 +195,8 @@ def _index_and_render(config: SiteConfig, result: Build, write: bool, progress, 
     planned = plan_pages(result.site, result.diags)
     result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in planned.pages)
     result.total = len(planned.pages)
+    if not write and not result.diags.failed(config.strict):  # check: templates too, on a page each
+        result.diags.items.extend(_diagnostics(check_templates(make_environment(config), planned.pages)))
     if not write or result.diags.failed(config.strict):
         return None
     index = {"digests": content.sources, "diags": index_diags,
@@ -237,12 +247,15 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
     try:
         return _update(config, planned, previous, result, progress, workers, env, suspects)
     except TemplateProblems as err:
-        for path, line, message in sorted({problem.args for problem in err.problems}):
-            result.diags.error(SourcePos(path, line), message)
+        result.diags.items.extend(_diagnostics(err.problems))
         result.rendered.clear()
         result.remade.clear()
         result.removed.clear()
         return previous
+
+
+def _diagnostics(problems: list[TemplateProblem]) -> list[Diagnostic]:
+    return [Diagnostic(path, line, ERROR, message) for path, line, message in {p.args for p in problems}]
 
 
 def _update(config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress=None,

@@ -195,6 +195,24 @@ def render_page(env: Environment, template: str, context: dict) -> bytes:
         raise problem from None
 
 
+def check_templates(env: Environment, pages) -> list[TemplateProblem]:
+    """For `check`, which writes nothing: the problems of a site's own templates that show on the
+    first page of each template (every page of a template would be a build's whole rendering)."""
+    digests = TemplateDigests(env)
+    first: dict[str, object] = {}
+    for page in pages:
+        first.setdefault(page.template, page)
+    for name in sorted(first):
+        digests(name)
+    problems = list(digests.problems)
+    for name, page in sorted(first.items()):
+        try:
+            render_page(env, name, page.make()[0])
+        except TemplateProblem as problem:
+            problems.append(problem)
+    return problems
+
+
 def template_problem(env: Environment, err: Exception) -> TemplateProblem | None:
     """The error as a problem at a line of a site's own template, or None when it is ours: raised
     in a built-in template, or in our code that a template called."""

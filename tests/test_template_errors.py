@@ -109,3 +109,15 @@ def test_the_preview_reports_template_errors_and_recovers(tmp_path, monkeypatch)
     (tmp_path / "templates/home.html").unlink()
     assert not preview.rebuild().failed
     assert snapshot(tmp_path / "out") == before
+
+
+def test_check_finds_template_errors_too(tmp_path):
+    site(tmp_path)
+    (tmp_path / "templates/home.html").write_text(HOME)
+    (tmp_path / "templates/tag.html").write_text(TAG)
+    proc = run("check", cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert [line for line in proc.stderr.splitlines() if line.startswith("templates/")] == [
+        "templates/home.html:4: 'undefined_thing' is undefined",
+        "templates/tag.html:3: template syntax: Expected an expression, got 'end of statement block'"]
+    assert not (tmp_path / "output").exists()
