@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .builder import build
-from .config import load_config
+from .config import base_url_problem, load_config
 from .diagnostics import Diagnostics
 
 COMMANDS = ("build", "serve", "check", "new", "deploy", "import")
@@ -104,6 +104,9 @@ def _run(args: argparse.Namespace) -> int:
         return _import(args)
     if not args.content.is_dir():
         print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
+        return 2
+    if args.base_url is not None and (problem := base_url_problem(args.base_url)):
+        print(f"--base-url{problem.removeprefix('base_url:')}", file=sys.stderr)  # wrong usage, not content
         return 2
     diags = Diagnostics()
     options = {"base_url": args.base_url, "templates": args.templates, "output_dir": args.output,

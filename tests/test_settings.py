@@ -1,7 +1,10 @@
 """site.yaml checked: every mistake in a setting is a message at its line."""
 
+import subprocess
+import sys
+
 import pytest
-from conftest import article, make_site
+from conftest import ROOT, article, make_site
 
 from site_builder.config import load_config, normalise_base_url
 from site_builder.diagnostics import Diagnostics
@@ -70,3 +73,12 @@ def test_an_unknown_setting_names_the_nearest(tmp_path, key, hint):
     _, found = problems(tmp_path, f"title: T\n{key}: x\n")
     [warning] = found
     assert warning.startswith(f"site.yaml:2: warning: {key}: unknown setting, ignored; {hint}"), warning
+
+
+def test_a_bad_base_url_on_the_command_line_is_wrong_usage(tmp_path):
+    content = make_site(tmp_path, {"content/articles/a.md": article()})
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--output",
+                           str(tmp_path / "out"), "--base-url", "owner.github.io/repo"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and not (tmp_path / "out").exists()
+    assert proc.stderr == '--base-url "owner.github.io/repo" has no scheme; write it as https://owner.github.io/repo/\n'
