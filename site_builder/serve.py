@@ -131,11 +131,12 @@ class Preview:
         before = PreviewHandler.overlay
         if result.diags.failed(self.config.strict):
             PreviewHandler.overlay = overlay_html(result.diags, self.config.strict)
-            errors = len(result.diags.errors) or len(result.diags.warnings)
-            kind = "error" if result.diags.errors else "warning (--strict)"
+            count = len(result.diags.errors) or len(result.diags.warnings)
+            kind = "error" if result.diags.errors else "warning"
+            why = f"{count} {kind}{'s' * (count != 1)}" + ("" if result.diags.errors else " with --strict")
             shown = ("still serving the last good build" if (self.config.output_dir / "index.html").is_file()
                      else "nothing to serve yet")
-            print(f"build failed: {errors} {kind}{'s' * (errors != 1)}; {shown}", file=self.out, flush=True)
+            print(f"build failed: {why}; {shown}", file=self.out, flush=True)
         else:
             PreviewHandler.overlay = b""
             print(result.line(), file=self.out, flush=True)
