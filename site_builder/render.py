@@ -195,19 +195,19 @@ def render_page(env: Environment, template: str, context: dict) -> bytes:
         raise problem from None
 
 
-def check_templates(env: Environment, pages) -> list[TemplateProblem]:
+def check_templates(env: Environment, planned) -> list[TemplateProblem]:
     """For `check`, which writes nothing: the problems of a site's own templates that show on the
     first page of each template (every page of a template would be a build's whole rendering)."""
     digests = TemplateDigests(env)
     first: dict[str, object] = {}
-    for page in pages:
+    for page in planned.pages:
         first.setdefault(page.template, page)
     for name in sorted(first):
         digests(name)
     problems = list(digests.problems)
     for name, page in sorted(first.items()):
         try:
-            render_page(env, name, page.make()[0])
+            render_page(env, name, planned.context(page)[0])
         except TemplateProblem as problem:
             problems.append(problem)
     return problems

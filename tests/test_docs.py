@@ -29,17 +29,32 @@ def test_every_setting_is_in_the_reference(key):
     assert f"| `{key}` |" in REFERENCE, f"site.yaml accepts {key!r}; add a row for it to the settings table"
 
 
-def test_every_command_and_option_is_in_the_reference():
-    from site_builder.cli import COMMANDS, make_parser
-    for command in COMMANDS:
-        assert f"python build.py {command}" in REFERENCE or command == "build", command
+def _commands() -> dict:
+    from site_builder.cli import make_parser
     parser = make_parser()
-    subparsers = next(a for a in parser._actions if a.dest == "command").choices  # noqa: SLF001
-    for sub in subparsers.values():
-        for action in sub._actions:  # noqa: SLF001
-            for flag in action.option_strings:
-                if flag.startswith("--") and flag != "--help":
-                    assert f"`{flag}" in REFERENCE, f"{sub.prog} {flag} is not in docs/content-format.md"
+    return next(a for a in parser._actions if a.dest == "command").choices  # noqa: SLF001
+
+
+COMMANDS = _commands()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_its_kinds_and_its_options_are_in_the_reference(command):
+    """Each command as `python build.py COMMAND`, each of its kinds (`new site`, `export ftm`) as
+    `python build.py COMMAND KIND`, each of its options as `--option`."""
+    missing = [] if command == "build" or f"python build.py {command}" in REFERENCE else [command]
+    for action in COMMANDS[command]._actions:  # noqa: SLF001
+        if not action.option_strings:
+            missing += [f"{command} {kind}" for kind in action.choices or ()
+                        if f"python build.py {command} {kind}" not in REFERENCE]
+        missing += [flag for flag in action.option_strings
+                    if flag.startswith("--") and flag != "--help" and f"`{flag}" not in REFERENCE]
+    assert not missing, f"python build.py {command}: not in docs/content-format.md: {missing}"
+
+
+def test_every_command_the_cli_runs_has_a_parser():
+    from site_builder.cli import COMMANDS as RUN
+    assert set(RUN) <= set(COMMANDS)
 
 
 def test_the_readme_links_the_reference_and_not_the_spec_outside_the_repository():

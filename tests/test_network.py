@@ -64,7 +64,6 @@ def test_the_dossier_draws_every_label_whole_in_lines(dossier):
     assert not [t for t in texts if "…" in t]
 
 
-@pytest.mark.browser
 def test_drawn_labels_fit_their_computed_boxes(tmp_path, browser):
     """The widths are estimated at build time; the browser's own measure must fit inside them."""
     picture = network.layout({"name": "Salvador Cienfuegos Zepeda", "kind": "person"},

@@ -37,7 +37,6 @@ def served(site):
     server.shutdown()
 
 
-@pytest.mark.browser
 def test_in_print_badges_dots_and_bars_keep_their_colour_and_addresses_print_once(served, browser):
     page = browser.new_page()
     page.emulate_media(media="print")
