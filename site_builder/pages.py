@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from itertools import groupby
 
-from . import markdown, network, structured
+from . import markdown, network, relations, structured
 from .dates import DAY, MONTH, display_day
 from .index import Entity, Key, Site, TimelineEntry
 from .model import FOLDERS, ORGANISATION, PERSON, Article, Body
@@ -199,13 +199,15 @@ class _View:
                 return _hash((entity.name, entity.url, entity.kind))
             note = site.sources.get(f"{FOLDERS[entity.kind]}/{entity.slug}.md") if entity.note else None
             return _hash((entity.name, entity.aliases, note))
-        if kind in ("mentions", "timeline", "connections", "roles", "members", "parent", "children"):
+        if kind == "all-relations":
+            return _hash(site.relations)
+        if kind in ("mentions", "timeline", "connections", "roles", "members", "parent", "children", "relations"):
             if kind == "mentions":
                 return _hash([(m.article.path, m.role) for m in site.mentions.get(arg, ())])
             if kind == "timeline":
                 return _hash([(e.article.path, e.event.order) for e in site.timelines.get(arg, ())])
             table = {"connections": site.connections, "roles": site.roles, "members": site.members,
-                     "parent": site.parents, "children": site.children}[kind]
+                     "parent": site.parents, "children": site.children, "relations": site.related}[kind]
             return _hash(table.get(arg))
         if kind in ("story", "storypage"):
             story = site.stories.get(arg)
@@ -371,7 +373,14 @@ class _View:
             self.use(part, key)
         mentions = self.mentions(key)
         timeline = self.site.timelines.get(key, ())
-        connections = [_with(self.ref(k), count=n) for k, n in self.site.connections.get(key, ())]
+        stated = self.relations(key)
+        related: dict[Key, str] = {}  # the other party -> the type of its first stated relation
+        for rel in stated:
+            related.setdefault(rel["key"], rel["type"])
+        counted = self.site.connections.get(key, ())
+        connections = [_with(self.ref(k), count=n, related=related.get(k)) for k, n in counted]
+        in_common = {k for k, _ in counted}
+        unconnected = [_with(self.ref(k), count=0, related=t) for k, t in related.items() if k not in in_common]
         return {
             "title": entity.name, "kind": entity.kind, "slug": entity.slug, "name": entity.name,
             "aliases": list(entity.aliases),
@@ -384,7 +393,8 @@ class _View:
             "timeline": self.timeline(timeline),
             "articles": [_with(self.teaser(m.article), role=m.role) for m in mentions],
             "connections": connections,
-            "network": network.layout({"name": entity.name, "kind": entity.kind}, connections),
+            "network": network.layout({"name": entity.name, "kind": entity.kind}, connections, unconnected),
+            "relations": stated,
             "members": [{**self.ref(r.person), **self.role(r.role, None)} for r in self.site.members.get(key, ())],
             "parent": self.ref(self.site.parents[key]) if key in self.site.parents else None,
             "children": [self.ref(k) for k in self.site.children.get(key, ())],
@@ -418,7 +428,26 @@ class _View:
                          for a in page["articles"]],
             "connections": [{"name": c["name"], "kind": c["kind"], "url": absolute(c["url"]),
                              "articles": c["count"]} for c in page["connections"]],
+            "relations": [{"type": r["type"], "party": "first" if r["first"] else "second",
+                           "other": absolute(r["other"]["url"]), "name": r["other"]["name"], "role": r["role"],
+                           "from": r["from_edtf"], "to": r["to_edtf"],
+                           "sources": [absolute(a["url"]) for a in r["articles"]] + r["sources"]}
+                          for r in page["relations"]],
         }
+
+    def relations(self, key: Key) -> list[dict]:
+        """An entity's stated relations as its dossier reads them (relations.phrase), with every citation."""
+        self.use("relations", key)
+        result = []
+        for rel in self.site.related.get(key, ()):
+            other = relations.other(rel, key)
+            before, after = relations.phrase(rel, key)
+            result.append({"type": rel.type, "key": other, "other": self.ref(other), "first": rel.first == key,
+                           "before": before, "after": after, "role": rel.role,
+                           **_span_fields(rel.start, "from"), **_span_fields(rel.end, "to"),
+                           "articles": [self.teaser(self.by_path[p]) for p in rel.articles],
+                           "sources": list(rel.urls)})
+        return result
 
     def dossier_feed(self, entity: Entity) -> dict:
         return self.feed(self.ref(entity.key)["name"], entity.url, [m.article for m in self.mentions(entity.key)])
@@ -546,7 +575,13 @@ class _View:
                     pairs.setdefault((a, b), []).append(article.slug)
         edges = [{"source": a, "target": b, "weight": len(slugs), "articles": slugs}
                  for (a, b), slugs in pairs.items()]
-        return {"title": self.config.title, "articles": absolute("/articles/"), "nodes": nodes, "edges": edges}
+        self.use("all-relations")
+        stated = [{"type": r.type, "source": ids[r.first], "target": ids[r.second], "role": r.role,
+                   "from": r.start and r.start.edtf(), "to": r.end and r.end.edtf(),
+                   "sources": [absolute(f"/articles/{self.by_path[p].slug}/") for p in r.articles] + list(r.urls)}
+                  for r in self.site.relations]
+        return {"title": self.config.title, "articles": absolute("/articles/"), "nodes": nodes, "edges": edges,
+                "relations": stated}
 
     def site_feed(self) -> dict:
         self.use("newest", FEED_SIZE)
@@ -569,6 +604,11 @@ class _View:
 def _with(data: dict, **extra) -> dict:
     """Data shown on many pages with a few more values for this one (the shared dict is not changed)."""
     return {**data, **extra}
+
+
+def _span_fields(span, name: str) -> dict:
+    """A relation's from or to: as shown, as ISO for <time>, as written (EDTF) for JSON."""
+    return {name: span and span.display(), f"{name}_iso": span and span.iso(), f"{name}_edtf": span and span.edtf()}
 
 
 def _yearly(url: str, prefix: str, template: str, paged: bool, whole: Callable[[], dict],

@@ -135,6 +135,17 @@ EDITS = {
         c.parent / "templates/static/extra.css").write_text("p { margin: 0 }\n"),
     "a static file removed": lambda c: (c.parent / "templates/static/extra.css").unlink(),
     "an article made draft": lambda c: edit(c / "articles/fourth.md", "title: Fourth", "title: Fourth\ndraft: true"),
+    "a relation added": lambda c: edit(c / "articles/second.md", "events:\n", "relations:\n  - type: associate\n"
+                                       "    between: [Daniel Millán, Ana Lopez]\n    role: adviser\nevents:\n"),
+    "a relation's role and dates": lambda c: edit(c / "articles/second.md", "role: adviser",
+                                                  "role: deputy\n    from: 2019-05\n    to: 2020~"),
+    "a relation moved to notes": lambda c: (
+        edit(c / "articles/second.md", "relations:\n  - type: associate\n    between: [Daniel Millán, Ana Lopez]\n"
+             "    role: deputy\n    from: 2019-05\n    to: 2020~\n", ""),
+        edit(c / "people/ana-maria-lopez.md", "roles:", "relations:\n  - type: employment\n    with: Sub Agency\n"
+             "    source: https://example.com/ana\n  - type: associate\n    with: Daniel Millan\nroles:")),
+    "a relation removed": lambda c: edit(c / "people/ana-maria-lopez.md",
+                                         "  - type: associate\n    with: Daniel Millan\n", ""),
 }
 
 
