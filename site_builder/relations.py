@@ -265,9 +265,10 @@ def phrase(rel: StatedRelation, key: Key) -> tuple[str, str | None]:
 
     The role says what the first party is to the second: on the first party's dossier
     "spokesman of Marcelo Ebrard", on the second's "Daniel Millán — spokesman"."""
+    if not rel.role:
+        return PHRASES[rel.type][rel.first != key], None
+    *words, last = rel.role.split()
+    joined = bool(words) and last.lower() in ("of", "for", "to", "at", "in", "with", "under", "by")
     if rel.first == key:
-        if not rel.role:
-            return PHRASES[rel.type][0], None
-        joined = rel.role.rsplit(None, 1)[-1].lower() in ("of", "for", "to", "at", "in", "with", "under", "by")
         return (rel.role if joined else f"{rel.role} of"), None
-    return ("" if rel.role else PHRASES[rel.type][1]), rel.role
+    return "", " ".join(words) if joined else rel.role
