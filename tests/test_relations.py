@@ -121,3 +121,16 @@ def test_an_article_relation_names_the_nearest_type_and_its_line(tmp_path):
         'articles/a.md:5: relations[1].type: "employer" is not a relation type; did you mean "employment"? '
         "(the types: family, associate, employment, membership, directorship, ownership, succession, link)"]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_drafts_relations_stay_out_and_a_role_is_text_not_markup(tmp_path):
+    content = make_site(tmp_path, {
+        "content/articles/a.md": ("---\ntitle: A\ndate: 2020-01-01\npeople: [Ana]\nrelations:\n  - type: associate\n"
+                                  "    between: [Ana, Bea]\n    role: <b>boss</b>\n---\n"),
+        "content/articles/b.md": ("---\ntitle: B\ndate: 2020-01-02\ndraft: true\nrelations:\n  - type: family\n"
+                                  "    between: [Ana, Secret Sister]\n---\n")})
+    assert not run_build(content, tmp_path / "out").diags.errors
+    part = parse(tmp_path / "out", "/people/ana/").find(id="relations")
+    assert part.select_one(".relation").get_text(" ", strip=True).startswith("associate <b>boss</b> of")
+    assert part.find("b") is None and len(part.select(".relation")) == 1
+    assert not (tmp_path / "out/people/secret-sister").exists()
