@@ -260,15 +260,16 @@ def other(rel: StatedRelation, key: Key) -> Key:
     return rel.second if rel.first == key else rel.first
 
 
-def phrase(rel: StatedRelation, key: Key) -> tuple[str, str | None]:
-    """How key's dossier reads rel: the words before the other party, and after it.
+def phrase_of(type: str, first: bool, role: str | None) -> tuple[str, str | None]:
+    """How a relation of a type reads on the dossier of its first party (`first`) or its second:
+    the words before the other party, and after it.
 
     The role says what the first party is to the second: on the first party's dossier
     "spokesman of Marcelo Ebrard", on the second's "Daniel Millán — spokesman"."""
-    if not rel.role:
-        return PHRASES[rel.type][rel.first != key], None
-    *words, last = rel.role.split()
+    if not role:
+        return PHRASES[type][not first], None
+    *words, last = role.split()
     joined = bool(words) and last.lower() in ("of", "for", "to", "at", "in", "with", "under", "by")
-    if rel.first == key:
-        return (rel.role if joined else f"{rel.role} of"), None
-    return "", " ".join(words) if joined else rel.role
+    if first:
+        return (role if joined else f"{role} of"), None
+    return "", " ".join(words) if joined else role
