@@ -10,21 +10,22 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import frontmatter, markdown, parallel
+from . import frontmatter, markdown, parallel, scaffold
 from .config import SiteConfig
 from .dates import DateError, parse_published
 from .diagnostics import Diagnostics, SourcePos
 from .fields import Reader, describe
 from .model import FOLDERS, ORGANISATION, PERSON, Article, Body, Event, Note, Ref, Role, StoryNote
 from .records import record
+from .relations import read_relations
 from .slugs import SLUG_RULE, is_slug, slugify
 
 ARTICLE_KEYS = ("title", "date", "source", "source_url", "author", "summary", "story", "stories",
-                "draft", "tags", "people", "organisations", "events", "links")
+                "draft", "tags", "people", "organisations", "events", "links", "relations")
 EVENT_KEYS = ("date", "text", "people", "organisations")
 REF_KEYS = ("name", "role")
-PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links")
-ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", "dissolved", "links")
+PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links", "relations")
+ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", "dissolved", "links", "relations")
 ROLE_KEYS = ("title", "organisation", "from", "to")
 STORY_KEYS = ("title", "summary")
 RACY_NS = 3_000_000_000  # how recent an mtime may be and still not be trusted
@@ -228,7 +229,11 @@ def _file_slug(rel: str, r: Reader, strip_date: bool = False) -> str | None:
     return slug
 
 
-def _body(config: SiteConfig, r: Reader) -> Body:
+def _body(config: SiteConfig, r: Reader, draft: bool = False) -> Body:
+    if not draft and scaffold.is_placeholder(r.doc.body):
+        line = r.doc.body_line + r.doc.body.count("\n", 0, len(r.doc.body) - len(r.doc.body.lstrip()))
+        r.diags.warning(r.src.at(line), f'the text is still the text `new` wrote ("{r.doc.body.strip()}"); '
+                                                   "write your own or delete it")
     rendered = markdown.render(r.doc.body, config.allow_html)
     return Body(rendered.html.encode(), rendered.wikilinks, r.src.at(r.doc.body_line), rendered.first_paragraph)
 
@@ -267,14 +272,16 @@ def _read_article(config: SiteConfig, rel: str, r: Reader) -> Article | None:
                     for p, text in r.texts((key,)) if _story_slug_ok(r, p, text))
     events = tuple(e for i, (p, item) in enumerate(r.items(("events",)))
                    if (e := _read_event(r, p, item, i)))
-    body = _body(config, r)
+    draft = r.flag(("draft",))
+    body = _body(config, r, draft)
     article = Article(
         path=rel, slug=slug or "", title=title or "", published=published,
         source=r.text(("source",)), source_url=source_url and r.url(("source_url",), source_url),
         author=r.text(("author",)), summary=r.text(("summary",)) or body.first_paragraph,
-        stories=stories, draft=r.flag(("draft",)), tags=_tags(r),
+        stories=stories, draft=draft, tags=_tags(r),
         people=_refs(r, ("people",), PERSON), organisations=_refs(r, ("organisations",), ORGANISATION),
-        events=events, links=r.urls(("links",)), body=body, src=r.src)
+        events=events, links=r.urls(("links",)), body=body, src=r.src,
+        relations=read_relations(r, in_notes=False))
     return article if slug and title and published else None
 
 
@@ -328,10 +335,11 @@ def _read_note(config: SiteConfig, rel: str, r: Reader, kind: str) -> Note | Non
     if kind == ORGANISATION and (parent_text := r.text(("parent",))):
         parent = Ref(ORGANISATION, parent_text, r.pos("parent"), counts_as_spelling=False)
     links = r.urls(("links",))
+    relations = read_relations(r, in_notes=True)
     body = _body(config, r)
     if not (slug and name):
         return None
-    return Note(kind, slug, name, aliases, facts, dates, roles, parent, links, body, r.src, r.pos("name"))
+    return Note(kind, slug, name, aliases, facts, dates, roles, parent, links, body, r.src, r.pos("name"), relations)
 
 
 def _read_role(r: Reader, path: tuple, item) -> Role | None:

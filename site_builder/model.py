@@ -53,6 +53,20 @@ class Body:
 
 
 @record
+class Relation:
+    """A stated relation as written: in notes the first party is the file's entity (first is None)."""
+
+    type: str
+    first: Ref | None
+    second: Ref
+    role: str | None
+    start: DateSpan | None
+    end: DateSpan | None
+    source: str | None  # an http(s) URL; an article is itself the citation of its relations
+    src: SourcePos
+
+
+@record
 class Article:
     path: str  # relative to the content folder, with '/' separators
     slug: str
@@ -71,6 +85,7 @@ class Article:
     links: tuple[str, ...]
     body: Body
     src: SourcePos
+    relations: tuple[Relation, ...] = ()
 
 
 @record
@@ -98,6 +113,7 @@ class Note:
     body: Body
     src: SourcePos
     name_src: SourcePos
+    relations: tuple[Relation, ...] = ()
 
 
 @record

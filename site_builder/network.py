@@ -47,12 +47,15 @@ def wrap(name: str, width: float = WRAP, size: float = FONT) -> list[str]:
     return lines
 
 
-def layout(center: dict, connections: list) -> dict | None:
-    """Coordinates for the entity in the middle, its strongest connections around it and every label."""
+def layout(center: dict, connections: list, unconnected: list = ()) -> dict | None:
+    """Coordinates for the entity in the middle and its strongest connections around it, with the
+    parties of its stated relations ("related": their type) drawn too, even with no article in common."""
     shown = list(connections[:SHOWN])
+    shown += [c for c in connections[SHOWN:] if c.get("related")][:SHOWN // 2]
+    shown += list(unconnected)[:SHOWN // 2]
     if not shown:
         return None
-    strongest = max(c["count"] for c in shown)
+    strongest = max(max(c["count"] for c in shown), 1)
     cx, cy = WIDTH / 2, HEIGHT / 2
     center_lines = wrap(center["name"], 2 * WRAP, CENTER_FONT)
     center_w = max(text_width(line, CENTER_FONT, bold=True) for line in center_lines)
@@ -66,8 +69,8 @@ def layout(center: dict, connections: list) -> dict | None:
         x, y = cx + distance * math.cos(angle) * 1.2, cy + distance * math.sin(angle) * 0.95
         r = round(5 + 7 * weight, 1)
         nodes.append({"name": item["name"], "url": item["url"], "kind": item["kind"], "count": item["count"],
-                      "x": round(x, 1), "y": round(y, 1), "r": r, "stroke": round(1 + 5 * weight, 1),
-                      "angle": angle})
+                      "related": item.get("related"), "x": round(x, 1), "y": round(y, 1), "r": r,
+                      "stroke": round(1 + 5 * weight, 1), "angle": angle})
         taken.append((x - r, y - r, x + r, y + r))
     height = HEIGHT
     for node in nodes:
@@ -86,7 +89,8 @@ def layout(center: dict, connections: list) -> dict | None:
                     ly=round(box[1] + ASCENT, 1), box=[round(v, 1) for v in box])
     return {"width": WIDTH, "height": height, "cx": cx, "cy": cy, "center": center["name"],
             "center_lines": center_lines, "center_box": [round(v, 1) for v in center_box],
-            "center_kind": center["kind"], "nodes": nodes, "line": LINE}
+            "center_kind": center["kind"], "nodes": nodes, "line": LINE,
+            "stated": any(n["related"] for n in nodes)}
 
 
 def _place(node: dict, lines: list[str], taken: list[tuple], height: float) -> tuple:
