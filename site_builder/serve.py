@@ -20,6 +20,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado import web
 
+from . import guard
 from .builder import Build
 from .config import SiteConfig
 from .diagnostics import Diagnostics
@@ -132,7 +133,13 @@ class Preview:
 
 
 def serve(config: SiteConfig, options: dict, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Build, then serve under the site's base path until interrupted."""
+    """Build, then serve under the site's base path until interrupted; no build may write
+    output/ meanwhile (its state would no longer be the preview's)."""
+    with guard.locked(config.output_dir, "serve"):
+        return _serve(config, options, host, port)
+
+
+def _serve(config: SiteConfig, options: dict, host: str, port: int) -> int:
     if not _is_loopback(host):
         print(f"warning: serving on {host} makes the preview reachable from other machines", file=sys.stderr)
     preview = Preview(config, options)
