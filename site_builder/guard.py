@@ -29,7 +29,9 @@ try:
 except ImportError:  # not on Windows: builds are not locked there
     fcntl = None
 
-READ_ONLY = (errno.EACCES, errno.EPERM, errno.EROFS)
+# Where the lock file cannot be made, no build can write output/ either (and one that tries
+# says so in one line); a build that finds nothing changed needs no lock.
+UNWRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT)
 LEFTOVERS = ("pending", "staging", "old")  # the prefixes output.py gives its temporary folders
 
 
@@ -46,17 +48,19 @@ def _beside(output: Path, what: str) -> Path:
 def locked(output: Path, command: str = "build") -> Iterator[None]:
     """Hold output/ for this process: wait for a build that holds it, refuse (Busy) while the
     preview does; then remove what killed builds left beside it."""
-    lock = _beside(output, "lock")
+    lock, fd = _beside(output, "lock"), None
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
         fd = _take(lock, output)
     except OSError as err:
-        if err.errno not in READ_ONLY:
+        if err.errno not in UNWRITABLE:
             raise
-        yield  # a read-only folder: nothing can change output/, and writing it will say so
+    if fd is None:
+        yield
         return
     try:
         with contextlib.suppress(OSError):  # (only for the message; a full disk may refuse it)
+            os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()} {command}\n".encode(), 0)
         remove_leftovers(output)
         yield

@@ -134,7 +134,12 @@ class _Scanner:
     def __call__(self, folder: str, recursive: bool = False) -> list[str]:
         """The .md files of a content folder (and its subfolders), relative to content/."""
         rels: list[str] = []
-        self._scan(os.path.join(self.config.content_dir, folder), folder, recursive, rels)
+        where = os.path.join(self.config.content_dir, folder)
+        if os.path.islink(where) and not _inside(self.root, os.path.realpath(where)):
+            self._problem(folder, f"a symbolic link to {os.path.realpath(where)}, outside the content folder; "
+                                  "not followed (move the folder into content/ instead)")
+            return rels
+        self._scan(where, folder, recursive, rels)
         return sorted(rels)
 
     def _scan(self, where: str, rel: str, recursive: bool, rels: list[str]) -> None:
@@ -165,7 +170,7 @@ class _Scanner:
                 self._problem(rel, "a symbolic link loop (it leads back to itself); skipped")
             elif entry.name.endswith(".md"):
                 self._problem(rel, "a symbolic link to nothing; skipped")
-        elif os.path.commonpath([self.root, target]) != self.root:
+        elif not _inside(self.root, target):
             self._problem(rel, f"a symbolic link to {target}, outside the content folder; not followed "
                                "(copy it into content/ instead)")
         elif os.path.isdir(target):
@@ -177,6 +182,10 @@ class _Scanner:
     def _problem(self, rel: str, message: str, error: bool = False) -> None:
         pos = SourcePos(self.config.display_path(rel), 1)
         (self.diags.error if error else self.diags.warning)(pos, message)
+
+
+def _inside(root: str, path: str) -> bool:
+    return os.path.commonpath([root, path]) == root
 
 
 def _loops(path: str) -> bool:

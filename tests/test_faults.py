@@ -585,3 +585,15 @@ def test_symbolic_links_out_of_content_are_not_followed_and_loops_are_warnings(t
     assert not (out / "articles/secret").exists()
     assert (out / "articles/inside/index.html").is_file()  # a link within content/ is read
     assert "Private notes" not in "".join(p.read_text() for p in out.rglob("*.html"))
+
+
+def test_a_content_folder_that_is_a_link_out_of_content_is_not_followed(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "private.md").write_text("---\nname: Private Person\n---\nNotes.\n")
+    content = make_site(tmp_path, {"content/articles/a.md": article(), **SITE_YAML})
+    (content / "people").symlink_to(elsewhere)
+    result = run_build(content, tmp_path / "out")
+    assert _problems(result) == [f"{content}/people:1: warning: a symbolic link to {elsewhere}, outside the content "
+                                 "folder; not followed (move the folder into content/ instead)"]
+    assert not (tmp_path / "out/people/private").exists()
