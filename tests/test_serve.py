@@ -205,3 +205,13 @@ def test_the_browser_reloads_itself_after_an_edit(served, browser):
                            timeout=15_000)
     assert page.evaluate("() => window.__before_reload === undefined")  # a real reload, not a patch
     page.close()
+
+
+def test_a_build_of_the_folder_the_preview_writes_is_refused_in_one_line(served, tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(served.content), "--output",
+                           str(out), "-q"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == (f"{out.resolve()}: the preview (python build.py serve) in process {served.proc.pid} is "
+                           "writing this folder; stop it first, or use --output to build into another folder\n")
+    assert served.get("/articles/second/")[0] == 200
