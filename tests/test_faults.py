@@ -113,30 +113,86 @@ def assert_repaired(content: Path, out: Path, expected: dict[str, bytes], why: s
 
 # --- kill -9 at every step -------------------------------------------------------------------------
 
-def test_an_incremental_build_killed_at_any_step_is_made_right_by_the_next(site, references):
-    content, out = site
-    for at in itertools.chain(range(1, 7), itertools.count(7, 3)):  # (every step takes a minute on a busy machine)
-        now = toggle(content)
-        status = killed_build(content, out, at)
-        if status == 0:
-            break  # the build has fewer steps than this: every one was tried
-        assert status == -signal.SIGKILL
-        assert_repaired(content, out, references[now], f"killed at step {at}")
-    assert at > 25  # the moves of twenty pages and the search files, the mark, the cache
+def traced_build(content: Path, out: Path, monkeypatch) -> list[tuple[str, int]]:
+    """Build as the command line does, in this process, and list its steps (guard.step): each as
+    where it is (the function that stopped there and its caller, and the line)."""
+    steps: list[tuple[str, int]] = []
+
+    def step() -> None:
+        if os.getpid() == pid:  # (not a worker's)
+            here = sys._getframe(1)
+            steps.append((f"{here.f_code.co_name} <- {here.f_back.f_code.co_name}", here.f_lineno))
+
+    pid = os.getpid()
+    with monkeypatch.context() as patch:
+        patch.setattr(guard, "step", step)
+        assert main(["--content", str(content), "--output", str(out), "-q"]) == 0
+    return steps
+
+
+def kill_points(steps: list[tuple[str, int]]) -> list[int]:
+    """The steps worth a kill (counted from 1): every kind of step, and where each run of one kind
+    (moving twenty pages, writing the record files) begins and ends; the steps between those are
+    the same as their neighbours, and a kill there would test nothing new."""
+    points: set[int] = set()
+    for _, run in itertools.groupby(enumerate(steps, 1), key=lambda item: item[1][0]):
+        by_line: dict[int, list[int]] = {}
+        for number, (_, line) in run:
+            by_line.setdefault(line, []).append(number)
+        for numbers in by_line.values():
+            points |= {numbers[0], numbers[-1]}
+    return sorted(points)
+
+
+def assert_killed_at_each(content: Path, out: Path, references, steps, prepare) -> None:
+    """Kill a build at each kill point of steps (prepare makes the build they were traced on), and
+    check that the next build repairs output/."""
+    for at in kill_points(steps):
+        now = prepare()
+        assert killed_build(content, out, at) == -signal.SIGKILL, f"step {at} of {len(steps)}"
+        assert_repaired(content, out, references[now], f"killed at step {at}: {steps[at - 1]}")
+    now = prepare()  # and the builds killed had the steps traced: one more, and it is done
+    assert killed_build(content, out, len(steps) + 1) == 0
     assert snapshot(out) == references[now] and leftovers(out) == []
 
 
-def test_a_cold_build_killed_at_any_step_is_made_right_by_the_next(site, references):
+def test_an_incremental_build_killed_at_any_step_is_made_right_by_the_next(site, references, monkeypatch):
     content, out = site
-    for at in itertools.chain(range(1, 7), itertools.count(7, 5)):
+    toggle(content)
+    steps = traced_build(content, out, monkeypatch)
+    kinds = [kind.split(" <- ")[0] for kind, _ in steps]
+    assert kinds[0] == "mark_in_doubt" and kinds[-1] == "settled"
+    assert kinds.count("_apply") > 20  # the moves of twenty pages and the search files
+    assert {"_write <- save_records", "_write <- save"} <= {kind for kind, _ in steps}  # records, manifest
+    assert_killed_at_each(content, out, references, steps, lambda: toggle(content))
+
+
+def test_a_cold_build_killed_at_any_step_is_made_right_by_the_next(site, references, monkeypatch):
+    content, out = site
+
+    def prepare() -> int:
         shutil.rmtree(content.parent / ".cache")
-        now = toggle(content)
-        status = killed_build(content, out, at)
-        if status == 0:
-            break
-        assert status == -signal.SIGKILL
-        assert_repaired(content, out, references[now], f"killed at step {at}")
-    assert at > 20
+        return toggle(content)
+
+    prepare()
+    steps = traced_build(content, out, monkeypatch)
+    kinds = {kind for kind, _ in steps}
+    assert {"mark_in_doubt <- staged", "_swap <- staged", "_write <- save_records", "_write <- save",
+            "settled <- save"} <= kinds
+    assert_killed_at_each(content, out, references, steps, prepare)
+
+
+def test_a_restored_output_folder_in_doubt_is_built_cold(site, references):
+    content, out = site
+    now = toggle(content)
+    assert killed_build(content, out, 1) == -signal.SIGKILL  # marked in doubt, nothing moved yet
+    shutil.copytree(out, out.with_name("restored"))  # the same files in a new folder, as a restored copy
+    shutil.rmtree(out)
+    out.with_name("restored").rename(out)
+    assert guard.in_doubt(out)
+    repaired = build(content, out)
+    assert len(repaired.rendered) == repaired.total  # the cache's state is not trusted, however alike
+    assert snapshot(out) == references[now] and not guard.in_doubt(out)
 
 
 def test_the_killed_build_reported_by_the_issue_no_longer_keeps_its_text_or_duplicates_postings(site, references):
