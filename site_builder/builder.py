@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import saved, search
+from . import guard, saved, search
 from .cache import Cache, Snapshot
 from .config import SiteConfig
 from .diagnostics import ERROR, Diagnostic, Diagnostics, SourcePos
@@ -150,8 +150,10 @@ def build(config: SiteConfig, write: bool = True, progress: Callable[[int, int],
     """Run the whole pipeline; output/ changes only when there are no errors."""
     started = time.perf_counter()
     result = Build(config, Diagnostics())
-    with paused_gc():
-        _build(config, result, write, progress, Cache.open(config, use_cache))
+    with paused_gc(), guard.locked(config.output_dir) if write else contextlib.nullcontext():
+        cache = Cache.open(config, use_cache)  # (under the lock: another build may just have saved it)
+        _build(config, result, write, progress, cache)
+    result.diags.items += cache.warnings
     result.seconds = time.perf_counter() - started
     return result
 

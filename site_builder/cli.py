@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -13,6 +15,7 @@ from . import __version__
 from .builder import build
 from .config import base_url_problem, load_config
 from .diagnostics import Diagnostics
+from .guard import Busy
 
 COMMANDS = ("build", "serve", "check", "new", "deploy", "import", "export")
 BUG_REPORT = ("This is a bug in site_builder, not a problem in your content. Please report it with the "
@@ -102,18 +105,45 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
     args.exit_after = from_command_line
+    if from_command_line:
+        signal.signal(signal.SIGTERM, _terminate)  # clean up as on Ctrl-C (output.py, parallel.py)
     try:
         status = _run(args)
         if from_command_line and args.command in ("build", "check"):
             _exit_now(status)
         return status
-    except KeyboardInterrupt:
-        print("interrupted; output/ is unchanged", file=sys.stderr)
-        return 130
-    except Exception:
+    except KeyboardInterrupt as stop:
+        print("interrupted; output/ holds the last complete build", file=sys.stderr)
+        return 143 if isinstance(stop, Terminated) else 130
+    except Exception as err:
+        if problem := _machine_problem(err, getattr(args, "output", None)):
+            print(problem, file=sys.stderr)
+            return 1
         traceback.print_exc()
         print(BUG_REPORT, file=sys.stderr)
         return 3
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the build is so that it cleans up as on Ctrl-C."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG)
+
+
+def _machine_problem(err: Exception, output: Path | None) -> str | None:
+    """The one line for a fault of the machine, not of the content or of site_builder: a full
+    or read-only disk, a folder this user may not write, another build holding output/."""
+    if isinstance(err, Busy):
+        return str(err)
+    if isinstance(err, OSError) and err.errno in DISK_ERRORS:
+        kept = f"; {output}/ was left as it was" if output else ""
+        return f"{err.filename or 'error'}: {err.strerror}{kept}"
+    return None
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -168,7 +168,7 @@ def fill(html: str, links: list[str], root: str) -> str:
     """Put the rendered wikilinks (HTML, one per placeholder) and the site root into a body."""
     if OPEN in html:
         html = _PLACEHOLDER_RE.sub(lambda m: links[int(m.group(1))], html)
-    return html.replace("\ue002", root)
+    return html.replace("\ue002", escapeHtml(root)) if "\ue002" in html else html  # (an attribute value)
 
 
 def link_html(href: str | None, label: str, css_class: str = "") -> str:

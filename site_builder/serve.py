@@ -23,6 +23,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado import netutil, web
 
+from . import guard
 from .builder import Build
 from .config import SiteConfig
 from .diagnostics import Diagnostics
@@ -180,7 +181,8 @@ class PreviewServer(Server):
 
 def serve(config: SiteConfig, options: dict, host: str = "127.0.0.1", port: int = 8000,
           verbose: bool = False) -> int:
-    """Build, then serve under the site's base path until interrupted; 2 when it cannot start."""
+    """Build, then serve under the site's base path until interrupted; 2 when it cannot start. No
+    build may write output/ meanwhile (its state would no longer be the preview's)."""
     try:
         check_listen(host, port)  # before the build: a taken port is said at once
         config.output_dir.mkdir(parents=True, exist_ok=True)
@@ -188,6 +190,11 @@ def serve(config: SiteConfig, options: dict, host: str = "127.0.0.1", port: int 
         print(err if isinstance(err, StartError) else f"{config.output_dir}: cannot write here ({err.strerror})",
               file=sys.stderr)
         return 2
+    with guard.locked(config.output_dir, "serve"):
+        return _serve(config, options, host, port, verbose)
+
+
+def _serve(config: SiteConfig, options: dict, host: str, port: int, verbose: bool) -> int:
     if not _is_loopback(host):
         print(f"warning: serving on {host} makes the preview reachable from other machines", file=sys.stderr)
     preview = Preview(config, options)

@@ -346,3 +346,13 @@ def test_the_404_page_works_at_any_depth_in_the_preview(served):
     assert links and not [href for href in links if "://" in href]  # nothing leaves the preview
     for href in links:
         assert fetch(served.root + href)[0] == 200, href
+
+
+def test_a_build_of_the_folder_the_preview_writes_is_refused_in_one_line(served, tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(served.content), "--output",
+                           str(out), "-q"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == (f"{out.resolve()}: the preview (python build.py serve) in process {served.proc.pid} is "
+                           "writing this folder; stop it first, or use --output to build into another folder\n")
+    assert served.get("/articles/second/")[0] == 200
