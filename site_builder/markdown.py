@@ -101,6 +101,9 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     href = token.attrGet("href") or ""
     if href.startswith("/") and not href.startswith("//"):
         token.attrSet("href", "\ue002" + href[1:])  # site-root link: base path filled in later
+    text = tokens[idx + 1] if idx + 2 < len(tokens) and tokens[idx + 2].type == "link_close" else None
+    if text is not None and text.type == "text" and text.content in (href, href.removeprefix("mailto:")):
+        token.attrSet("class", "url")  # its text is its address: print it once (style.css)
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -165,7 +168,7 @@ def fill(html: str, links: list[str], root: str) -> str:
     """Put the rendered wikilinks (HTML, one per placeholder) and the site root into a body."""
     if OPEN in html:
         html = _PLACEHOLDER_RE.sub(lambda m: links[int(m.group(1))], html)
-    return html.replace("\ue002", root)
+    return html.replace("\ue002", escapeHtml(root)) if "\ue002" in html else html  # (an attribute value)
 
 
 def link_html(href: str | None, label: str, css_class: str = "") -> str:

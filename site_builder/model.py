@@ -62,6 +62,20 @@ class Correction:
 
 
 @record
+class Relation:
+    """A stated relation as written: in notes the first party is the file's entity (first is None)."""
+
+    type: str
+    first: Ref | None
+    second: Ref
+    role: str | None
+    start: DateSpan | None
+    end: DateSpan | None
+    source: str | None  # an http(s) URL; an article is itself the citation of its relations
+    src: SourcePos
+
+
+@record
 class Article:
     path: str  # relative to the content folder, with '/' separators
     slug: str
@@ -89,6 +103,7 @@ class Article:
         """When it was last updated: the later of `updated` and its last correction; None if never."""
         moments = [m for m in (self.updated, *(c.date for c in self.corrections)) if m is not None]
         return max(moments) if moments else None
+    relations: tuple[Relation, ...] = ()
 
 
 @record
@@ -116,6 +131,7 @@ class Note:
     body: Body
     src: SourcePos
     name_src: SourcePos
+    relations: tuple[Relation, ...] = ()
 
 
 @record

@@ -113,11 +113,17 @@ def _base(root, paged: bool):
     edit(content_dir / "articles/2020/2020-01-10-first.md", "source: Example Wire",
          "source: Example Wire\nauthor: A Writer\nlinks: [https://example.org/one, https://example.org/two]\n"
          "language: es\nupdated: 2020-01-20\n"
-         "corrections:\n  - date: 2020-01-12\n    text: A name was misspelt.\n  - date: 2020-01-15\n    text: A date.")
+         "corrections:\n  - date: 2020-01-12\n    text: A name was misspelt.\n  - date: 2020-01-15\n    text: A date.\n"
+         "relations:\n  - type: employment\n    between: [Daniel Millan, Agency One]\n    role: spokesman\n"
+         "    from: 2018\n    to: 2020-01\n    source: https://example.org/hired")
     edit(content_dir / "people/ana-lopez.md", "born: 1960-02",
-         "born: 1960-02\ndied: 2020\nnationality: Examplish\nlinks: [https://example.org/ana]")
+         "born: 1960-02\ndied: 2020\nnationality: Examplish\nlinks: [https://example.org/ana]\n"
+         "relations:\n  - type: associate\n    with: Bruno Díaz\n    role: mentor\n    from: 2015\n"
+         "    to: 2019~\n    source: https://example.org/mentor")
     edit(content_dir / "organisations/agency-one.md", "country: Examplestan",
-         "country: Examplestan\nfounded: 1990\ndissolved: 2021-03\nlinks: [https://example.org/ao]")
+         "country: Examplestan\nfounded: 1990\ndissolved: 2021-03\nlinks: [https://example.org/ao]\n"
+         "relations:\n  - type: ownership\n    with: Sub Agency\n    role: sole owner\n    from: 1995\n"
+         "    to: 2020\n    source: https://example.org/owned")
     diags = Diagnostics()
     config = load_config(root / "content", diags, output_dir=root / "base")
     content = load_content(config, diags, {})
