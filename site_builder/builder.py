@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import saved, search
+from . import files, saved, search
 from .cache import Cache, input_stats
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
@@ -45,6 +45,7 @@ class State:
     references: dict[str, list[str]] = field(default_factory=dict)  # template source digest -> what it names
     search: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # url -> search.Document.entry()
     statics: dict[str, str] = field(default_factory=dict)  # static file -> digest of its bytes
+    files: dict[str, str] = field(default_factory=dict)  # file beside the text (output path) -> digest of its source
 
     def __getstate__(self) -> dict:
         """As saved in the cache: the twenty thousand dependency arrays as one, which loads
@@ -122,6 +123,7 @@ def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None,
 def plan_pages(site: Site, diags: Diagnostics) -> Plan:
     planned = plan(site)
     _check_unique_urls(planned.pages)
+    files.check_outputs(site, planned.pages, static_files(site.config), diags)
     if site.config.base_url is None:
         diags.warning(SourcePos(site.config.display_path("site.yaml")),
                       "base_url is not set: feed.xml and sitemap.xml need absolute URLs; "
@@ -316,6 +318,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
                 split(len(docs), lambda part, parts: _write_all(folder, search.files(docs, part, parts)), workers)
             for rel, data in statics.items():
                 write_new(folder, rel, data)
+            state.files, _ = files.publish(config, planned.view.site.files, {}, folder)
     else:
         try:
             with in_place(config.output_dir) as (folder, removed):
@@ -329,6 +332,8 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
                     if previous.statics.get(rel) != state.statics[rel]:
                         write_new(folder, rel, data)
                 removed += sorted(set(previous.statics) - set(statics))
+                state.files, gone = files.publish(config, planned.view.site.files, previous.files, folder)
+                removed += gone
                 result.removed = list(removed)
         except search.SearchError:  # the index on disk is not what the state says: write everything again
             result.rendered.clear()

@@ -13,8 +13,9 @@ from .diagnostics import Diagnostics, SourcePos
 from .fields import FALSE_WORDS, TRUE_WORDS
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-SITE_KEYS = ("title", "description", "base_url", "language", "allow_html", "search", "cname", "author")
-FLAG_KEYS = ("allow_html", "search")
+SITE_KEYS = ("title", "description", "base_url", "language", "allow_html", "search", "cname", "author",
+             "keep_metadata")
+FLAG_KEYS = ("allow_html", "search", "keep_metadata")
 
 
 @functools.lru_cache(maxsize=16)  # asked for every link of every page
@@ -35,6 +36,7 @@ class SiteConfig:
     search: bool = True  # a search index (search.py) and a /search/ page
     cname: str | None = None
     author: str | None = None
+    keep_metadata: bool = False  # publish pictures with their EXIF, XMP and IPTC (files.py)
     content_dir: Path = Path("content")
     output_dir: Path = Path("output")
     template_dirs: tuple[Path, ...] = (PACKAGE_TEMPLATES,)
@@ -62,7 +64,7 @@ class SiteConfig:
         """What every page may depend on, for fingerprints (no machine paths)."""
         return {"title": self.title, "description": self.description, "base_url": self.base_url,
                 "language": self.language, "allow_html": self.allow_html, "author": self.author,
-                "drafts": self.drafts, "search": self.search}
+                "drafts": self.drafts, "search": self.search, "keep_metadata": self.keep_metadata}
 
 
 def normalise_base_url(value: str) -> str | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
+from .files import FileMap, resolve
 from .load import Content
 from .model import FOLDERS, KINDS, ORGANISATION, PERSON, Article, Body, Event, Note, Ref, Role, StoryNote
 from .records import record
@@ -94,6 +95,7 @@ class Site:
     tags: dict[str, Tag]
     links: dict[str, tuple[Key | None, ...]]  # body source path -> resolved wikilinks
     sources: dict[str, bytes]  # content file (relative path) -> digest of its bytes
+    files: FileMap = field(default_factory=FileMap)  # the files beside the text, and what links to them name
 
 
 class _Registry:
@@ -212,7 +214,8 @@ def build_site(config: SiteConfig, content: Content, diags: Diagnostics) -> Site
         mentions=_mentions(newest, named), timeline=timeline, timelines=_per_entity(timeline),
         connections=_connections(articles, named, entities), roles=roles, members=members,
         parents=parents, children=children, stories=_stories(articles, content.stories, diags),
-        tags=_tags(articles), links=links, sources=content.sources)
+        tags=_tags(articles), links=links, sources=content.sources,
+        files=resolve(config, content.files, content.articles, tuple(articles), content.notes, content.stories, diags))
 
 
 def _unique_urls(articles: list[Article], diags: Diagnostics) -> list[Article]:

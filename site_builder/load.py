@@ -15,15 +15,34 @@ from .config import SiteConfig
 from .dates import DateError, parse_published
 from .diagnostics import Diagnostics, SourcePos
 from .fields import Reader, describe
-from .model import FOLDERS, ORGANISATION, PERSON, Article, Body, Event, Note, Ref, Role, StoryNote
+from .files import LARGE, find_files, read_asset
+from .model import (
+    FOLDERS,
+    ORGANISATION,
+    PERSON,
+    Article,
+    Asset,
+    Body,
+    Document,
+    Event,
+    FileField,
+    Note,
+    Picture,
+    Ref,
+    Role,
+    StoryNote,
+)
 from .slugs import SLUG_RULE, is_slug, slugify
 
+PICTURE_KEYS = ("image", "image_alt", "image_credit")
 ARTICLE_KEYS = ("title", "date", "source", "source_url", "author", "summary", "story", "stories",
-                "draft", "tags", "people", "organisations", "events", "links")
-EVENT_KEYS = ("date", "text", "people", "organisations")
+                "draft", "tags", "people", "organisations", "events", "links", *PICTURE_KEYS, "documents")
+EVENT_KEYS = ("date", "text", "people", "organisations", "source")
+DOCUMENT_KEYS = ("file", "url", "title", "date")
 REF_KEYS = ("name", "role")
-PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links")
-ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", "dissolved", "links")
+PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links", *PICTURE_KEYS)
+ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", "dissolved", "links",
+                     *PICTURE_KEYS)
 ROLE_KEYS = ("title", "organisation", "from", "to")
 STORY_KEYS = ("title", "summary")
 RACY_NS = 3_000_000_000  # how recent an mtime may be and still not be trusted
@@ -36,6 +55,7 @@ class Content:
     notes: tuple[Note, ...]
     stories: tuple[StoryNote, ...]
     sources: dict[str, bytes]  # rel path -> digest of the file's bytes, for every file read
+    files: tuple[Asset, ...] = ()  # the files beside the text (files.py)
 
 
 FileCache = dict  # rel path -> ((size, mtime), hash of the bytes, record or None, its diagnostics)
@@ -54,6 +74,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
     files = [(rel, _read_article, ()) for rel in _md_files(root, "articles", recursive=True)]
     files += [(rel, _read_note, (kind,)) for kind in (PERSON, ORGANISATION) for rel in _md_files(root, FOLDERS[kind])]
     files += [(rel, _read_story, ()) for rel in _md_files(root, "stories")]
+    _check_note_folders(config, files, diags)
     stat = _Stat(config, stats)
     _parse_stale(config, cache, files, workers, stat)
     sources: dict[str, bytes] = {}
@@ -61,10 +82,53 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
     for rel, reader, args in files:
         if record := _load_cached(config, diags, cache, sources, rel, reader, *args, stat=stat):
             loaded[reader].append(record)
-    for gone in set(cache) - {rel for rel, _, _ in files}:
+    assets = _load_assets(config, diags, cache, sources, stat)
+    for gone in set(cache) - {rel for rel, _, _ in files} - {ASSET + a.path for a in assets}:
         del cache[gone]
     return Content(tuple(loaded.get(_read_article, ())), tuple(loaded.get(_read_note, ())),
-                   tuple(loaded.get(_read_story, ())), sources)
+                   tuple(loaded.get(_read_story, ())), sources, assets)
+
+
+ASSET = "\0"  # a file beside the text is cached under this prefix: never taken for a Markdown file's entry
+
+
+def _load_assets(config: SiteConfig, diags: Diagnostics, cache: FileCache, sources: dict, stat: _Stat) -> tuple:
+    """The files beside the text, each read (and its picture's size taken) only when its size or time changed."""
+    assets = []
+    for rel in find_files(config, diags):
+        try:
+            now = stat(rel)
+            hit = cache.get(ASSET + rel)
+            if hit is None or hit[0] != now or now[1] > stat.racy_after:
+                with open(stat.root + rel, "rb") as stream:
+                    raw = stream.read()
+                digest = file_digest(raw)
+                hit = (now, *hit[1:]) if hit and hit[1] == digest else \
+                    (now, digest, read_asset(config, rel, raw, digest), ())
+                cache[ASSET + rel] = hit
+        except OSError as err:
+            diags.error(SourcePos(config.display_path(rel)), f"cannot read the file: {err.strerror}")
+            continue
+        asset = hit[2]
+        if asset.size > LARGE:
+            diags.warning(asset.src, f"is {asset.size / 1048576:.0f} MB; GitHub Pages refuses files over 100 MB "
+                                     "and warns above 50 MB: publish it elsewhere and link to it with url:")
+        sources[rel] = hit[1]
+        assets.append(asset)
+    return tuple(assets)
+
+
+def _check_note_folders(config: SiteConfig, files: list, diags: Diagnostics) -> None:
+    """people/x.md and people/x/index.md are two notes for one dossier: an error in each."""
+    seen: dict[str, str] = {}
+    for rel, reader, _ in files:
+        if reader is _read_note:
+            key = rel[:-9] if rel.endswith("/index.md") else rel[:-3]
+            other = seen.setdefault(key, rel)
+            if other != rel:
+                for one, two in ((rel, other), (other, rel)):
+                    diags.error(SourcePos(config.display_path(one)), f"{config.display_path(two)} is a notes "
+                                                                    "file of the same dossier; keep one of them")
 
 
 class _Stat:
@@ -130,6 +194,7 @@ def _md_files(root: Path, folder: str, recursive: bool = False) -> list[str]:
 
 
 def _scan(where: str, prefix: str, recursive: bool, rels: list[str]) -> None:
+    """recursive=False still reads each sub-folder's index.md: a page folder (people/<slug>/index.md)."""
     try:
         entries = list(os.scandir(where))
     except OSError:  # no such folder, or not one: nothing to read there
@@ -141,6 +206,8 @@ def _scan(where: str, prefix: str, recursive: bool, rels: list[str]) -> None:
             rels.append(prefix + entry.name)
         elif recursive and entry.is_dir(follow_symlinks=False):
             _scan(entry.path, prefix + entry.name + "/", recursive, rels)
+        elif entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "index.md")):
+            rels.append(f"{prefix}{entry.name}/index.md")
 
 
 def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, sources: dict, rel: str, reader,
@@ -183,7 +250,10 @@ def _load(config: SiteConfig, rel: str, raw: bytes, diags: Diagnostics, reader, 
 
 
 def _file_slug(rel: str, r: Reader, strip_date: bool = False) -> str | None:
+    """The slug a file name gives; a page folder's index.md takes its folder's name."""
     stem = rel.rsplit("/", 1)[-1][:-3]
+    if stem == "index" and rel.count("/") > 1:
+        stem = rel.rsplit("/", 2)[-2]
     slug = DATE_PREFIX_RE.sub("", stem, count=1) if strip_date else stem
     if not is_slug(slug):
         better = slugify(slug) or "a-name"
@@ -195,7 +265,52 @@ def _file_slug(rel: str, r: Reader, strip_date: bool = False) -> str | None:
 
 def _body(config: SiteConfig, r: Reader) -> Body:
     rendered = markdown.render(r.doc.body, config.allow_html)
-    return Body(rendered.html.encode(), rendered.wikilinks, r.src.at(r.doc.body_line), rendered.first_paragraph)
+    for line in rendered.no_alt:
+        r.diags.warning(r.src.at(r.doc.body_line + line), "a picture without alt text: say what it shows, "
+                                                          "![Cienfuegos at the airport](airport.jpg)")
+    return Body(rendered.html.encode(), rendered.wikilinks, r.src.at(r.doc.body_line), rendered.first_paragraph,
+                rendered.files)
+
+
+def _file_field(r: Reader, path: tuple) -> FileField | None:
+    """A content file (a path relative to this file, or from content/ with a leading /) or an http(s) URL."""
+    text = r.text(path)
+    if text is None:
+        return None
+    if markdown.names_file(text, image=True):
+        return FileField(text, r.pos(*path))
+    return FileField(text, r.pos(*path)) if r.url(path, text) else None
+
+
+def _picture(r: Reader) -> Picture | None:
+    file = _file_field(r, ("image",))
+    alt, credit = r.text(("image_alt",)), r.text(("image_credit",))
+    for key in ("image_alt", "image_credit"):
+        if r.get((key,)) is not None and r.get(("image",)) is None:
+            r.diags.warning(r.pos(key), f"{key}: there is no image: to go with; add one or remove this line")
+    return Picture(file, alt, credit) if file else None
+
+
+def _documents(r: Reader) -> tuple[Document, ...]:
+    documents = []
+    for path, item in r.items(("documents",)):
+        if not isinstance(item, dict):
+            r.error(path, f"expected a mapping with file: (or url:) and title:, found {describe(item)}")
+            continue
+        r.check_keys(path, item, DOCUMENT_KEYS)
+        title = r.text(path + ("title",), required=True, hint="say what the document is")
+        keys = [key for key in ("file", "url") if r.get(path + (key,)) is not None]
+        if len(keys) != 1:
+            r.error(path, "needs one of file: (a file beside the text) or url: (an http or https URL)")
+        elif keys == ["url"]:
+            url = r.text(path + ("url",))
+            file = FileField(url, r.pos(*path, "url")) if url and r.url(path + ("url",), url) else None
+        else:
+            file = _file_field(r, path + ("file",))
+        date = r.date(path + ("date",))
+        if title and len(keys) == 1 and file:
+            documents.append(Document(file, title, date, r.pos(*path)))
+    return tuple(documents)
 
 
 def _refs(r: Reader, path: tuple, kind: str) -> tuple[Ref, ...]:
@@ -239,7 +354,7 @@ def _read_article(config: SiteConfig, rel: str, r: Reader) -> Article | None:
         author=r.text(("author",)), summary=r.text(("summary",)) or body.first_paragraph,
         stories=stories, draft=r.flag(("draft",)), tags=_tags(r),
         people=_refs(r, ("people",), PERSON), organisations=_refs(r, ("organisations",), ORGANISATION),
-        events=events, links=r.urls(("links",)), body=body, src=r.src)
+        events=events, links=r.urls(("links",)), body=body, src=r.src, image=_picture(r), documents=_documents(r))
     return article if slug and title and published else None
 
 
@@ -273,9 +388,10 @@ def _read_event(r: Reader, path: tuple, item, order: int) -> Event | None:
     text = r.text(path + ("text",), required=True, hint="say in a sentence what happened")
     people = _refs(r, path + ("people",), PERSON)
     organisations = _refs(r, path + ("organisations",), ORGANISATION)
+    source = _file_field(r, path + ("source",))
     if date is None or text is None:
         return None
-    return Event(date, text, people, organisations, r.pos(*path), order)
+    return Event(date, text, people, organisations, r.pos(*path), order, source)
 
 
 def _read_note(config: SiteConfig, rel: str, r: Reader, kind: str) -> Note | None:
@@ -294,9 +410,10 @@ def _read_note(config: SiteConfig, rel: str, r: Reader, kind: str) -> Note | Non
         parent = Ref(ORGANISATION, parent_text, r.pos("parent"), counts_as_spelling=False)
     links = r.urls(("links",))
     body = _body(config, r)
+    image = _picture(r)
     if not (slug and name):
         return None
-    return Note(kind, slug, name, aliases, facts, dates, roles, parent, links, body, r.src, r.pos("name"))
+    return Note(kind, slug, name, aliases, facts, dates, roles, parent, links, body, r.src, r.pos("name"), image, rel)
 
 
 def _read_role(r: Reader, path: tuple, item) -> Role | None:

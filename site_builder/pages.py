@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from itertools import groupby
 
-from . import markdown, network, structured
+from . import files, markdown, network, structured
 from .dates import DAY, MONTH, display_day
 from .index import Entity, Key, Site, TimelineEntry
 from .model import FOLDERS, ORGANISATION, PERSON, Article, Body
@@ -186,22 +186,28 @@ class _View:
             if kind == "article":
                 return site.sources[arg].hex()
             if kind == "events":
-                return _hash([(e.event.date.edtf(), e.event.text, e.event.order, e.entities)
+                return _hash([(e.event.date.edtf(), e.event.text, e.event.order, e.entities, e.event.source)
                               for e in self.events_of.get(arg, ())] + [article.title, article.slug, article.published])
             return _hash((site.named[arg], sorted(site.about[arg])))
         if kind == "links":
             return _hash(site.links.get(arg))
+        if kind == "files":  # what the links and file fields written in one file name (files.py)
+            return _hash(files.resolutions(site.files, arg))
+        if kind == "documents":
+            article = self.by_path.get(arg)
+            return article and _hash((article.documents, article.title, article.slug,
+                                      files.resolutions(site.files, article.src.path)))
         if kind in ("ref", "entity"):
             entity = site.entities.get(arg)
             if entity is None:
                 return None
             if kind == "ref":
                 return _hash((entity.name, entity.url, entity.kind))
-            note = site.sources.get(f"{FOLDERS[entity.kind]}/{entity.slug}.md") if entity.note else None
+            note = site.sources.get(entity.note.path) if entity.note else None
             return _hash((entity.name, entity.aliases, note))
         if kind in ("mentions", "timeline", "connections", "roles", "members", "parent", "children"):
             if kind == "mentions":
-                return _hash([(m.article.path, m.role) for m in site.mentions.get(arg, ())])
+                return _hash([(m.article.path, m.role, bool(m.article.documents)) for m in site.mentions.get(arg, ())])
             if kind == "timeline":
                 return _hash([(e.article.path, e.event.order) for e in site.timelines.get(arg, ())])
             table = {"connections": site.connections, "roles": site.roles, "members": site.members,
@@ -261,7 +267,30 @@ class _View:
         keys = self.site.links.get(body.src.path) or (None,) * len(body.wikilinks)
         links = [markdown.link_html(self.config.url(self.ref(k)["url"]) if k else None, link.label,
                                     "wikilink") for k, link in zip(keys, body.wikilinks, strict=True)]
-        return Html(markdown.fill(body.html, links, self.config.base_path))
+        if body.files:
+            self.use("files", body.src.path)
+        shown = files.body_files(self.config, self.site.files, body) if body.files else ()
+        return Html(markdown.fill(body.html, links, self.config.base_path, shown))
+
+    # -- files beside the text (files.py) --------------------------------------------------------
+
+    def picture(self, picture, default_alt: str) -> dict | None:
+        if picture and not picture.file.is_url:
+            self.use("files", picture.file.src.path)
+        return files.picture_data(self.config, self.site.files, picture, default_alt)
+
+    def documents(self, article: Article) -> list[dict]:
+        self.use("documents", article.path)
+        return [files.document_data(self.config, self.site.files, d) for d in article.documents]
+
+    def dossier_documents(self, mentions) -> list[dict]:
+        """The documents of the articles naming an entity, newest first, each citing its article."""
+        pairs = [(m.article, d) for m in mentions for d in m.article.documents]
+        for path in dict.fromkeys(a.path for a, _ in pairs):
+            self.use("documents", path)
+        return [{**files.document_data(self.config, self.site.files, d),
+                 "article": {"title": a.title, "url": f"/articles/{a.slug}/"}}
+                for a, d in files.newest_documents(pairs)]
 
     def teaser(self, article: Article) -> dict:
         hit = self.teasers.get(article.path)
@@ -298,7 +327,18 @@ class _View:
                 "uncertain": any(d and d.uncertain for d in (span.start, span.end)),
                 "year": (span.start or span.end).year, "text": entry.event.text,
                 "article": {"title": entry.article.title, "url": f"/articles/{entry.article.slug}/"},
-                "entities": [self.ref(k) for k in entry.entities]}
+                "entities": [self.ref(k) for k in entry.entities], "source": self.event_source(entry)}
+
+    def event_source(self, entry: TimelineEntry) -> dict | None:
+        """An event's `source`: where the page links, the absolute URL, and what to call it."""
+        source = entry.event.source
+        if source is None:
+            return None
+        if not source.is_url:
+            self.use("files", source.src.path)
+        href, absolute, asset = files.links_of(self.config, self.site.files, source)
+        label = source.target.split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1] or source.target
+        return {"href": href, "absolute": absolute, "label": label, "kind": asset.kind if asset else None}
 
     def timeline(self, entries) -> list[dict]:
         return [self.entry(e) for e in entries]
@@ -353,7 +393,8 @@ class _View:
                 "people": self.named(article, PERSON), "organisations": self.named(article, ORGANISATION),
                 "timeline": self.timeline(timeline), "links": list(article.links),
                 "tags": [{"name": t, "url": f"/tags/{slugify(t)}/"} for t in article.tags],
-                "stories": [self.story_teaser(r.text) for r in article.stories]}
+                "stories": [self.story_teaser(r.text) for r in article.stories],
+                "image": self.picture(article.image, article.title), "documents": self.documents(article)}
 
     def dossier(self, entity: Entity) -> dict:
         # The page, its JSON and its feed are made one after the other: keep only the last one.
@@ -390,6 +431,8 @@ class _View:
             "children": [self.ref(k) for k in self.site.children.get(key, ())],
             "counts": {"articles": len(mentions), "events": len(timeline)},
             "feed": entity.url + "feed.xml",
+            "image": self.picture(note.image if note else None, entity.name),
+            "documents": self.dossier_documents(mentions),
         }
 
     def dossier_data(self, entity: Entity) -> dict:
@@ -412,12 +455,16 @@ class _View:
                          "from": m["from_iso"], "to": m["to_iso"]} for m in page["members"]],
             "parent": page["parent"] and page["parent"]["name"],
             "links": page["links"],
-            "timeline": [{"date": e["edtf"], "text": e["text"], "source": cite(e["article"])}
-                         for e in page["timeline"]],
+            "timeline": [{"date": e["edtf"], "text": e["text"], "source": cite(e["article"]),
+                          **({"document": e["source"]["absolute"]} if e["source"] else {})} for e in page["timeline"]],
             "articles": [{**cite(a), "date": a["iso"], "role": a["role"], "source": a["source"]}
                          for a in page["articles"]],
             "connections": [{"name": c["name"], "kind": c["kind"], "url": absolute(c["url"]),
                              "articles": c["count"]} for c in page["connections"]],
+            "image": page["image"] and {k: page["image"][k] for k in ("alt", "credit", "width", "height")}
+            | {"url": page["image"]["absolute"]},
+            "documents": [{"title": d["title"], "date": d["edtf"], "kind": d["kind"], "size": d["bytes"],
+                           "url": d["absolute"], "source": cite(d["article"])} for d in page["documents"]],
         }
 
     def dossier_feed(self, entity: Entity) -> dict:

@@ -15,6 +15,7 @@ import dataclasses
 import io
 import pickle
 
+from . import files
 from .config import SiteConfig
 from .index import Site
 from .load import Content
@@ -102,10 +103,11 @@ def structure(article: Article) -> tuple:
     return (article.path, article.slug, article.published, article.draft, article.tags, article.src,
             _refs(article.stories), _refs(article.people), _refs(article.organisations),
             tuple((e.date, e.order, e.src, _refs(e.people), _refs(e.organisations)) for e in article.events),
-            article.body.src, tuple((w.target, w.kind, w.line) for w in article.body.wikilinks))
+            article.body.src, tuple((w.target, w.kind, w.line) for w in article.body.wikilinks),
+            files.written(article))
 
 
 def suspects(article: Article) -> set[tuple]:
     """The dependencies (pages._View) an article's text can change when its structure does not."""
     return {("teaser", article.path), ("article", article.path), ("events", article.path),
-            ("named", article.path), ("links", article.body.src.path)}
+            ("named", article.path), ("links", article.body.src.path), ("documents", article.path)}

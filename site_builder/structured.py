@@ -40,6 +40,8 @@ def news_article(page: dict, absolute, website: dict) -> dict:
         "keywords": [t["name"] for t in page["tags"]] or None,
         "isBasedOn": page.get("source_url") or None,
     }
+    if page.get("image"):
+        data["image"] = image(page["image"])
     if page.get("author"):
         data["author"] = {"@type": "Person", "name": page["author"]}
     if page.get("source"):
@@ -53,7 +55,8 @@ def entity(page: dict, absolute, full: bool) -> dict:
     dates = {d["label"]: d["iso"] for d in page["dates"]}
     facts = {f["label"]: f["value"] for f in page["facts"]}
     data = {"@type": TYPES[page["kind"]], "@id": url + "#id", "name": page["name"], "url": url,
-            "alternateName": page["aliases"] or None, "sameAs": page["links"] or None}
+            "alternateName": page["aliases"] or None, "sameAs": page["links"] or None,
+            "image": image(page["image"]) if page.get("image") else None}
     if page["kind"] == "person":
         data.update(birthDate=dates.get("Born"), deathDate=dates.get("Died"), nationality=facts.get("Nationality"),
                     memberOf=[_role(r, absolute) for r in page["roles"]] or None)
@@ -69,4 +72,12 @@ def _role(role: dict, absolute) -> dict:
     data = {"@type": "Role", "roleName": role["title"], "startDate": role["from_iso"], "endDate": role["to_iso"]}
     if role["organisation"]:
         data["memberOf"] = ref(role["organisation"], absolute)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def image(picture: dict) -> dict:
+    """A lead or dossier picture as a schema.org ImageObject."""
+    data = {"@type": "ImageObject", "url": picture["absolute"], "contentUrl": picture["absolute"],
+            "caption": picture["alt"], "creditText": picture["credit"], "width": picture["width"],
+            "height": picture["height"]}
     return {k: v for k, v in data.items() if v is not None}

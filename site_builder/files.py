@@ -1,0 +1,339 @@
+"""Files beside the text: which are published, at which URL, what links to them resolve to,
+and writing them into output/.
+
+Every file under content/ that is not Markdown, not site.yaml, not hidden and not an editor's
+leftover is published at its path; a page folder (`articles/<name>/index.md`,
+`people/<slug>/index.md`, `organisations/<slug>/index.md`) publishes its other files under
+the page's URL. Links, pictures and file fields are resolved relative to the file they are
+written in (`/` is content/); a `.md` file resolves to its page."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from . import pictures
+from .config import SiteConfig
+from .diagnostics import Diagnostics, SourcePos
+from .model import FOLDERS, Article, Asset, Body, FileField, Note, StoryNote
+from .output import write_new
+from .records import record
+
+LARGE = 50 * 1024 * 1024  # GitHub warns at 50 MB and refuses files over 100 MB
+_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak")  # editors' backup and swap files
+KINDS = {"pdf": "PDF", "jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WebP", "gif": "GIF",
+         "svg": "SVG", "csv": "CSV", "xlsx": "Excel", "xls": "Excel", "docx": "Word", "doc": "Word",
+         "txt": "Text", "json": "JSON", "zip": "ZIP", "mp3": "Audio", "mp4": "Video"}
+
+
+def skipped(name: str) -> bool:
+    """Hidden files and editors' leftovers (`x~`, `.x.swp`, `#x#`): never published."""
+    return name.startswith((".", "#")) or name.endswith(_LEFTOVERS)
+
+
+def find_files(config: SiteConfig, diags: Diagnostics) -> list[str]:
+    """Every file beside the text under content/, relative to it, sorted. A link that leads
+    outside content/ is not followed (a warning names it)."""
+    root = os.path.realpath(config.content_dir)
+    found: list[str] = []
+    _walk(config, root, str(config.content_dir), "", found, diags)
+    return sorted(found)
+
+
+def _walk(config: SiteConfig, root: str, where: str, prefix: str, found: list[str], diags: Diagnostics) -> None:
+    try:
+        entries = list(os.scandir(where))
+    except OSError:
+        return  # an unreadable folder: the Markdown loader reports those it needs
+    for entry in entries:
+        rel = prefix + entry.name
+        if skipped(entry.name) or (not prefix and entry.name == "site.yaml"):
+            continue
+        if entry.is_symlink():
+            target = os.path.realpath(entry.path)
+            if os.path.commonpath([root, target]) != root:
+                diags.warning(SourcePos(config.display_path(rel)), "is a link to outside the content folder; "
+                                                                   "it is not published")
+                continue
+            if os.path.isdir(target):
+                continue  # a linked folder is not followed (it may loop)
+        if entry.is_dir(follow_symlinks=False):
+            _walk(config, root, entry.path, rel + "/", found, diags)
+        elif not entry.name.endswith(".md") and entry.is_file():
+            found.append(rel)
+
+
+def read_asset(config: SiteConfig, rel: str, raw: bytes, digest: bytes) -> Asset:
+    """The record of one file beside the text: its size, kind and, for a picture, its size as shown."""
+    extension = rel.rsplit(".", 1)[-1].lower() if "." in rel.rsplit("/", 1)[-1] else ""
+    seen = pictures.inspect(raw) if extension in ("jpg", "jpeg", "png", "webp", "gif") else None
+    fmt, width, height = seen or (None, None, None)
+    return Asset(rel, len(raw), digest, KINDS.get(extension, extension.upper() or "File"), fmt, width, height,
+                 SourcePos(config.display_path(rel)))
+
+
+@record
+class Resolved:
+    """What a link, picture or file field names: the site path it is published at (with the
+    link's ?query or #fragment), and the file when it is one (None for a page)."""
+
+    url: str
+    asset: Asset | None
+
+
+@dataclass(frozen=True, slots=True)
+class FileMap:
+    """The files a build publishes and what every link to one resolves to; part of the Site."""
+
+    published: dict[str, Asset] = field(default_factory=dict)  # output path -> the file
+    resolved: dict[tuple[str, str], Resolved] = field(default_factory=dict)  # (written in, target) -> …
+    by_source: dict[str, tuple[Resolved, ...]] = field(default_factory=dict)  # written in -> all it names
+
+    def get(self, written: FileField) -> Resolved | None:
+        return self.resolved.get((written.src.path, written.target))
+
+
+def resolve(config: SiteConfig, assets: tuple[Asset, ...], all_articles: tuple[Article, ...],
+            articles: tuple[Article, ...], notes: tuple[Note, ...], stories: tuple[StoryNote, ...],
+            diags: Diagnostics) -> FileMap:
+    """Where each file is published, and what every link, picture and file field of the published
+    content names; a missing file or two files at one URL is an error."""
+    folders = _page_folders(config, all_articles, notes)
+    published, withheld, urls = _publish_at(assets, folders, diags)
+    pages = {a.path: f"/articles/{a.slug}/" for a in articles}
+    pages |= {n.path: f"/{FOLDERS[n.kind]}/{n.slug}/" for n in notes}
+    pages |= {f"stories/{s.slug}.md": f"/stories/{s.slug}/" for s in stories}
+    drafts = {a.path for a in all_articles if a.path not in pages}
+    resolver = _Resolver(config, urls, pages, withheld, drafts, diags)
+    for article in articles:
+        resolver.source(article.path, article.body, _fields_of(article))
+    for note in notes:
+        resolver.source(note.path, note.body, [note.image.file] if note.image else [])
+    for story in stories:
+        resolver.source(f"stories/{story.slug}.md", story.body, [])
+    return FileMap(published, resolver.resolved, {k: tuple(v) for k, v in resolver.by_source.items()})
+
+
+def _fields_of(article: Article) -> list[FileField]:
+    fields = [article.image.file] if article.image else []
+    fields += [d.file for d in article.documents]
+    return fields + [e.source for e in article.events if e.source]
+
+
+def _page_folders(config: SiteConfig, articles, notes) -> dict[str, tuple[str | None, str]]:
+    """Folder of each page folder -> (the page's URL, or None for a draft left out; its index.md)."""
+    folders = {}
+    for article in articles:
+        if article.path.endswith("/index.md"):
+            shown = not article.draft or config.drafts
+            folders[article.path[:-9]] = (f"/articles/{article.slug}/" if shown else None, article.src.path)
+    for note in notes:
+        if note.path.endswith("/index.md"):
+            folders[note.path[:-9]] = (f"/{FOLDERS[note.kind]}/{note.slug}/", note.src.path)
+    return folders
+
+
+def _publish_at(assets, folders, diags):
+    """(output path -> asset, content path -> the draft keeping it, content path -> (site path, asset))."""
+    published: dict[str, Asset] = {}
+    withheld: dict[str, str] = {}
+    urls: dict[str, tuple[str, Asset]] = {}
+    for asset in assets:
+        folder, rest = asset.path, ""
+        while "/" in folder:  # the nearest page folder holding it
+            folder, name = folder.rsplit("/", 1)
+            rest = f"{name}/{rest}" if rest else name
+            if folder in folders:
+                break
+        else:
+            folder, rest = "", asset.path
+        page, index = folders.get(folder, ("/", ""))
+        if page is None:
+            withheld[asset.path] = index
+            continue
+        url = page + rest
+        other = published.setdefault(url.lstrip("/"), asset)
+        if other is not asset:
+            for one, two in ((asset, other), (other, asset)):
+                diags.error(one.src, f"is published at {url}, where {two.src.path} is published too; "
+                                     "rename or move one of them")
+            continue
+        urls[asset.path] = (url, asset)
+    return published, withheld, urls
+
+
+class _Resolver:
+    def __init__(self, config, urls, pages, withheld, drafts, diags):
+        self.config, self.urls, self.pages, self.withheld, self.drafts = config, urls, pages, withheld, drafts
+        self.diags = diags
+        self.resolved: dict[tuple[str, str], Resolved] = {}
+        self.by_source: dict[str, list[Resolved]] = {}
+
+    def source(self, rel: str, body: Body, fields: list[FileField]) -> None:
+        """Resolve the links and pictures of one content file's body, and its file fields."""
+        for link in body.files:
+            self.one(rel, body.src.at(body.src.line + link.line), link.target)
+        for written in fields:
+            if not written.is_url:
+                self.one(rel, written.src, written.target)
+
+    def one(self, rel: str, pos: SourcePos, target: str) -> None:
+        key = (pos.path, target)
+        if key in self.resolved:
+            return
+        found = self.look_up(rel, pos, target)
+        if found:
+            self.resolved[key] = found
+            self.by_source.setdefault(pos.path, []).append(found)
+
+    def look_up(self, rel: str, pos: SourcePos, target: str) -> Resolved | None:
+        cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
+        path, suffix = unquote(target[:cut]), target[cut:]
+        wanted = posixpath.normpath(path.lstrip("/") if path.startswith("/")
+                                    else posixpath.join(posixpath.dirname(rel), path))
+        shown = self.config.display_path(wanted)
+        if wanted == ".." or wanted.startswith("../"):
+            self.diags.error(pos, f'"{target}" leads outside the content folder; name a file inside it')
+        elif wanted in self.pages:
+            return Resolved(self.pages[wanted] + suffix, None)
+        elif wanted in self.urls:
+            url, asset = self.urls[wanted]
+            return Resolved(quote(url) + suffix, asset)
+        elif wanted in self.drafts:
+            self.diags.error(pos, f'"{target}" links to {shown}, a draft, which is not published; '
+                                  "remove the link or publish the draft")
+        elif wanted in self.withheld:
+            self.diags.error(pos, f'"{target}": {shown} is in the folder of a draft ({self.withheld[wanted]}), '
+                                  "which is not published; move the file or publish the draft")
+        elif os.path.isfile(os.path.join(self.config.content_dir, wanted)):
+            self.diags.error(pos, f'"{target}": {shown} is a hidden file or an editor\'s leftover, which is '
+                                  "never published; rename it")
+        else:
+            self.diags.error(pos, f'"{target}": there is no file {shown}; check the name, or write the path '
+                                  "relative to this file (or from the content folder with a leading /)")
+        return None
+
+
+def published_bytes(config: SiteConfig, asset: Asset) -> bytes:
+    """A file's bytes as published: a JPEG, PNG or WebP without its metadata unless keep_metadata."""
+    raw = (Path(config.content_dir) / asset.path).read_bytes()
+    if asset.picture in pictures.FORMATS and not config.keep_metadata:
+        return pictures.strip(raw, asset.picture)
+    return raw
+
+
+def publish(config: SiteConfig, files: FileMap, previous: dict[str, str], folder: Path) -> tuple[dict, list]:
+    """Write into folder the files that are new or changed since `previous` (output path ->
+    digest, as the last build left them); their digests now and the output paths to remove."""
+    now = {out: asset.digest.hex() for out, asset in files.published.items()}
+    for out, digest in now.items():
+        if previous.get(out) != digest:
+            write_new(folder, out, published_bytes(config, files.published[out]))
+    return now, sorted(previous.keys() - now.keys())
+
+
+def check_outputs(site, pages, statics, diags: Diagnostics) -> None:
+    """A file published where a page (of `pages`), a template's static file or the search index is
+    written: an error naming both."""
+    files: FileMap = site.files
+    if not files.published:
+        return
+    made = {page.file: page.url for page in pages}
+    sources = {f"/articles/{a.slug}/": a.src.path for a in site.articles}
+    sources |= {e.url: e.note.src.path for e in site.entities.values() if e.note}
+    for out, asset in sorted(files.published.items()):
+        url = made.get(out)
+        if url is not None:
+            source = sources.get(url)
+            maker = f"the page of {source}" if source else f"the page {url}"
+            if source:
+                diags.error(SourcePos(source), f"its page {url} is also where {asset.src.path} is published; "
+                                               "rename or move that file")
+        elif out in statics:
+            maker = "a static file of the templates"
+        elif site.config.search and out.startswith("search/"):
+            maker = "where the search index is written"
+        else:
+            continue
+        diags.error(asset.src, f"is published at /{out}, which is also {maker}; rename or move the file")
+
+
+# -- what pages show of them (pages.py asks, with the dependency tokens it reads) --------------
+
+def links_of(config: SiteConfig, files: FileMap, written: FileField) -> tuple[str, str, Asset | None]:
+    """(the URL a page links with, the absolute URL, the file or None) of a file field."""
+    if written.is_url:
+        return written.target, written.target, None
+    found = files.get(written)
+    path = found.url if found else "/"  # (unresolved only after an error, when nothing is written)
+    return config.url(path), config.absolute_url(path), found and found.asset
+
+
+def picture_data(config: SiteConfig, files: FileMap, picture, default_alt: str) -> dict | None:
+    """A lead or dossier picture for a template: src, absolute, alt, credit, width, height."""
+    if picture is None:
+        return None
+    href, absolute, asset = links_of(config, files, picture.file)
+    return {"src": href, "absolute": absolute, "alt": picture.alt or default_alt, "credit": picture.credit,
+            "width": asset and asset.width, "height": asset and asset.height}
+
+
+def document_data(config: SiteConfig, files: FileMap, document) -> dict:
+    """One entry of a part `documents`: title, date, kind, size (of a file), href and absolute URL."""
+    href, absolute, asset = links_of(config, files, document.file)
+    if asset:
+        kind = asset.kind
+    else:
+        tail = document.file.target.split("?")[0].split("#")[0].rsplit("/", 1)[-1]
+        kind = KINDS.get(tail.rsplit(".", 1)[-1].lower(), "Web page") if "." in tail else "Web page"
+    date = document.date
+    return {"title": document.title, "date": date.display() if date else None,
+            "iso": date.iso() if date and not date.interval else None,
+            "edtf": date.edtf() if date else None, "kind": kind, "size": asset and human_size(asset.size),
+            "bytes": asset and asset.size, "href": href, "absolute": absolute}
+
+
+def human_size(size: int) -> str:
+    """1234567 -> '1.2 MB'."""
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1000 or unit == "MB":
+            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}".replace(".0 ", " ")
+        size /= 1000
+    return ""
+
+
+def body_files(config: SiteConfig, files: FileMap, body: Body) -> list[str]:
+    """What each file placeholder of a body becomes (markdown.fill)."""
+    from .markdown import file_html
+
+    shown = []
+    for link in body.files:
+        found = files.resolved.get((body.src.path, link.target))
+        asset = found and found.asset
+        size = (asset.width, asset.height) if asset and asset.width else None
+        shown.append(file_html(link, config.url(found.url if found else "/"), size))
+    return shown
+
+
+def newest_documents(articles_documents) -> list:
+    """(article, document) pairs newest first: by the document's date, else its article's."""
+    def when(pair):
+        article, document = pair
+        day = document.date.start.earliest() if document.date and document.date.start else article.published.date()
+        return (day, article.published, article.path)
+    return sorted(articles_documents, key=when, reverse=True)
+
+
+def resolutions(files: FileMap, written_in: str) -> tuple:
+    """What the links and file fields written in one file resolve to (the "files" dependency)."""
+    return tuple((r.url, r.asset and (r.asset.digest, r.asset.width, r.asset.height, r.asset.size))
+                 for r in files.by_source.get(written_in, ()))
+
+
+def written(article: Article) -> tuple:
+    """The files an article names, where (what indexing resolves: saved.structure)."""
+    fields = [(f.target, f.src) for f in _fields_of(article)]
+    return (tuple((link.target, link.line) for link in article.body.files), tuple(fields))
