@@ -175,45 +175,46 @@ class _Resolver:
     def source(self, rel: str, body: Body, fields: list[FileField]) -> None:
         """Resolve the links and pictures of one content file's body, and its file fields."""
         for link in body.files:
-            self.one(rel, body.src.at(body.src.line + link.line), link.target)
+            self.one(rel, body.src.at(body.src.line + link.line), link.target, "")
         for written in fields:
             if not written.is_url:
-                self.one(rel, written.src, written.target)
+                self.one(rel, written.src, written.target, f"{written.key}: ")
 
-    def one(self, rel: str, pos: SourcePos, target: str) -> None:
+    def one(self, rel: str, pos: SourcePos, target: str, prefix: str) -> None:
         key = (pos.path, target)
         if key in self.resolved:
             return
-        found = self.look_up(rel, pos, target)
+        found = self.look_up(rel, pos, target, prefix)
         if found:
             self.resolved[key] = found
             self.by_source.setdefault(pos.path, []).append(found)
 
-    def look_up(self, rel: str, pos: SourcePos, target: str) -> Resolved | None:
+    def look_up(self, rel: str, pos: SourcePos, target: str, prefix: str) -> Resolved | None:
         cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
         path, suffix = unquote(target[:cut]), target[cut:]
         wanted = posixpath.normpath(path.lstrip("/") if path.startswith("/")
                                     else posixpath.join(posixpath.dirname(rel), path))
         shown = self.config.display_path(wanted)
         if wanted == ".." or wanted.startswith("../"):
-            self.diags.error(pos, f'"{target}" leads outside the content folder; name a file inside it')
+            self.diags.error(pos, prefix + f'"{target}" leads outside the content folder; name a file inside it')
         elif wanted in self.pages:
             return Resolved(self.pages[wanted] + suffix, None)
         elif wanted in self.urls:
             url, asset = self.urls[wanted]
             return Resolved(quote(url) + suffix, asset)
         elif wanted in self.drafts:
-            self.diags.error(pos, f'"{target}" links to {shown}, a draft, which is not published; '
-                                  "remove the link or publish the draft")
+            self.diags.error(pos, prefix + f'"{target}" links to {shown}, a draft, which is not published; '
+                                           "remove the link or publish the draft")
         elif wanted in self.withheld:
-            self.diags.error(pos, f'"{target}": {shown} is in the folder of a draft ({self.withheld[wanted]}), '
-                                  "which is not published; move the file or publish the draft")
+            draft = self.withheld[wanted]
+            self.diags.error(pos, prefix + f'"{target}": {shown} is in the folder of a draft ({draft}), '
+                                           "which is not published; move the file or publish the draft")
         elif os.path.isfile(os.path.join(self.config.content_dir, wanted)):
-            self.diags.error(pos, f'"{target}": {shown} is a hidden file or an editor\'s leftover, which is '
-                                  "never published; rename it")
+            self.diags.error(pos, prefix + f'"{target}": {shown} is a hidden file or an editor\'s leftover, which is '
+                                           "never published; rename it")
         else:
-            self.diags.error(pos, f'"{target}": there is no file {shown}; check the name, or write the path '
-                                  "relative to this file (or from the content folder with a leading /)")
+            self.diags.error(pos, prefix + f'"{target}": there is no file {shown}; check the name, or write the '
+                                           "path relative to this file (or from the content folder with a leading /)")
         return None
 
 

@@ -14,7 +14,7 @@ from . import frontmatter, markdown, parallel
 from .config import SiteConfig
 from .dates import DateError, parse_published
 from .diagnostics import Diagnostics, SourcePos
-from .fields import Reader, describe
+from .fields import Reader, describe, dotted
 from .files import LARGE, find_files, read_asset
 from .model import (
     FOLDERS,
@@ -278,8 +278,8 @@ def _file_field(r: Reader, path: tuple) -> FileField | None:
     if text is None:
         return None
     if markdown.names_file(text, image=True):
-        return FileField(text, r.pos(*path))
-    return FileField(text, r.pos(*path)) if r.url(path, text) else None
+        return FileField(text, r.pos(*path), dotted(path))
+    return FileField(text, r.pos(*path), dotted(path)) if r.url(path, text) else None
 
 
 def _picture(r: Reader) -> Picture | None:

@@ -32,6 +32,7 @@ class FileField:
 
     target: str
     src: SourcePos
+    key: str = ""  # the field, as messages name it: "image", "documents[1].file"; "" in a body
 
     @property
     def is_url(self) -> bool:

@@ -135,7 +135,37 @@ EDITS = {
         c.parent / "templates/static/extra.css").write_text("p { margin: 0 }\n"),
     "a static file removed": lambda c: (c.parent / "templates/static/extra.css").unlink(),
     "an article made draft": lambda c: edit(c / "articles/fourth.md", "title: Fourth", "title: Fourth\ndraft: true"),
+    # Files beside the text (files.py): each added, changed, renamed and deleted, with what names it.
+    "a picture added": lambda c: (write_picture(c / "files/photo.png", 20, 10), append(
+        c / "articles/second.md", "\n![A photo](../files/photo.png)\n"), edit(
+        c / "people/ana-maria-lopez.md", "name: Ana", "image: /files/photo.png\nname: Ana")),
+    "a picture changed": lambda c: write_picture(c / "files/photo.png", 30, 12),
+    "a document added": lambda c: ((c / "files/report.pdf").write_bytes(b"%PDF-1.4 one"), edit(
+        c / "articles/second.md", "title: Second", "documents:\n  - file: ../files/report.pdf\n"
+        "    title: The report\ntitle: Second"), edit(c / "articles/second.md", "text: Interval event.",
+                                                   "text: Interval event.\n    source: /files/report.pdf")),
+    "a document retitled": lambda c: edit(c / "articles/second.md", "title: The report", "title: The full report"),
+    "a file renamed": lambda c: ((c / "files/report.pdf").rename(c / "files/report-2020.pdf"), edit(
+        c / "articles/second.md", "file: ../files/report.pdf", "file: ../files/report-2020.pdf"), edit(
+        c / "articles/second.md", "source: /files/report.pdf", "source: /files/report-2020.pdf")),
+    "a loose file added": lambda c: (c / "files/data.csv").write_text("a,b\n"),
+    "a loose file changed": lambda c: (c / "files/data.csv").write_text("a,b\n1,2\n"),
+    "a picture deleted": lambda c: ((c / "files/photo.png").unlink(), edit(
+        c / "articles/second.md", "![A photo](../files/photo.png)", ""), edit(
+        c / "people/ana-maria-lopez.md", "image: /files/photo.png\n", "")),
+    "a loose file deleted": lambda c: (c / "files/data.csv").unlink(),
 }
+
+
+def write_picture(path, width, height):
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (width, height), (width, height, 90)).save(path)
+
+
+def append(path, text):
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def age_everything(folder, seconds=3600):

@@ -114,7 +114,8 @@ def test_each_kind_of_edit_in_the_preview_gives_what_a_cold_build_gives(site, tm
         age_everything(content.parent)  # so that only the next edit looks recent
         assert builder.rebuild().rendered == []
     # Text-only edits reuse the index; the rest read the site again.
-    assert patched == ["an article title", "a file touched", "a static file", "a static file removed"]
+    assert patched == ["an article title", "a file touched", "a static file", "a static file removed",
+                       "a document retitled"]
 
 
 def test_the_preview_starts_from_what_the_last_build_left(tmp_path):
