@@ -77,6 +77,7 @@ class Build:
     remade: list[str] = field(default_factory=list)  # URLs rendered again
     rendered: list[str] = field(default_factory=list)  # of those, the URLs whose bytes changed: written
     removed: list[str] = field(default_factory=list)  # files deleted
+    published: list[str] = field(default_factory=list)  # files beside the text written (files.py)
     total: int = 0
     unchanged: bool = False  # nothing was read or written: no input changed since the last build
     reindexed: bool = True  # False when the last build's index was reused (saved.py)
@@ -318,7 +319,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
                 split(len(docs), lambda part, parts: _write_all(folder, search.files(docs, part, parts)), workers)
             for rel, data in statics.items():
                 write_new(folder, rel, data)
-            state.files, _ = files.publish(config, planned.view.site.files, {}, folder)
+            state.files, result.published, _ = files.publish(config, planned.view.site.files, {}, folder)
     else:
         try:
             with in_place(config.output_dir) as (folder, removed):
@@ -332,7 +333,8 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
                     if previous.statics.get(rel) != state.statics[rel]:
                         write_new(folder, rel, data)
                 removed += sorted(set(previous.statics) - set(statics))
-                state.files, gone = files.publish(config, planned.view.site.files, previous.files, folder)
+                state.files, result.published, gone = files.publish(config, planned.view.site.files, previous.files,
+                                                                    folder)
                 removed += gone
                 result.removed = list(removed)
         except search.SearchError:  # the index on disk is not what the state says: write everything again

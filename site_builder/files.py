@@ -226,14 +226,14 @@ def published_bytes(config: SiteConfig, asset: Asset) -> bytes:
     return raw
 
 
-def publish(config: SiteConfig, files: FileMap, previous: dict[str, str], folder: Path) -> tuple[dict, list]:
+def publish(config: SiteConfig, files: FileMap, previous: dict[str, str], folder: Path) -> tuple[dict, list, list]:
     """Write into folder the files that are new or changed since `previous` (output path ->
-    digest, as the last build left them); their digests now and the output paths to remove."""
+    digest, as the last build left them); their digests now, the paths written and those to remove."""
     now = {out: asset.digest.hex() for out, asset in files.published.items()}
-    for out, digest in now.items():
-        if previous.get(out) != digest:
-            write_new(folder, out, published_bytes(config, files.published[out]))
-    return now, sorted(previous.keys() - now.keys())
+    written = [out for out, digest in now.items() if previous.get(out) != digest]
+    for out in written:
+        write_new(folder, out, published_bytes(config, files.published[out]))
+    return now, written, sorted(previous.keys() - now.keys())
 
 
 def check_outputs(site, pages, statics, diags: Diagnostics) -> None:

@@ -72,7 +72,8 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
     root = config.content_dir
     cache = {} if cache is None else cache
     files = [(rel, _read_article, ()) for rel in _md_files(root, "articles", recursive=True)]
-    files += [(rel, _read_note, (kind,)) for kind in (PERSON, ORGANISATION) for rel in _md_files(root, FOLDERS[kind])]
+    files += [(rel, _read_note, (kind,)) for kind in (PERSON, ORGANISATION)
+              for rel in _md_files(root, FOLDERS[kind], folders=True)]
     files += [(rel, _read_story, ()) for rel in _md_files(root, "stories")]
     _check_note_folders(config, files, diags)
     stat = _Stat(config, stats)
@@ -186,15 +187,15 @@ def reload_article(config: SiteConfig, cache: FileCache, rel: str) -> tuple[tupl
     return before, None if diags.errors and cache.get(rel) is before else cache.get(rel)
 
 
-def _md_files(root: Path, folder: str, recursive: bool = False) -> list[str]:
-    """The .md files of a content folder (and its subfolders), relative to root; hidden ones skipped."""
+def _md_files(root: Path, folder: str, recursive: bool = False, folders: bool = False) -> list[str]:
+    """The .md files of a content folder (and its subfolders), relative to root; hidden ones skipped.
+    folders: also each sub-folder's index.md, a page folder (people/<slug>/index.md)."""
     rels: list[str] = []
-    _scan(os.path.join(root, folder), folder + "/", recursive, rels)
+    _scan(os.path.join(root, folder), folder + "/", recursive, rels, folders)
     return sorted(rels)
 
 
-def _scan(where: str, prefix: str, recursive: bool, rels: list[str]) -> None:
-    """recursive=False still reads each sub-folder's index.md: a page folder (people/<slug>/index.md)."""
+def _scan(where: str, prefix: str, recursive: bool, rels: list[str], folders: bool = False) -> None:
     try:
         entries = list(os.scandir(where))
     except OSError:  # no such folder, or not one: nothing to read there
@@ -206,7 +207,7 @@ def _scan(where: str, prefix: str, recursive: bool, rels: list[str]) -> None:
             rels.append(prefix + entry.name)
         elif recursive and entry.is_dir(follow_symlinks=False):
             _scan(entry.path, prefix + entry.name + "/", recursive, rels)
-        elif entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "index.md")):
+        elif folders and entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "index.md")):
             rels.append(f"{prefix}{entry.name}/index.md")
 
 

@@ -120,7 +120,7 @@ class Preview:
         else:
             PreviewHandler.overlay = b""
             print(result.line(), file=self.out, flush=True)
-        changed = bool(result.rendered or result.removed) or self.failing != result.failed
+        changed = bool(result.rendered or result.removed or result.published) or self.failing != result.failed
         self.failing = result.failed
         if changed and LiveReloadHandler.waiters:
             LiveReloadHandler.reload_waiters("*")

@@ -312,10 +312,33 @@ def test_a_cached_build_rewrites_only_the_changed_file_and_the_pages_that_show_i
     age_everything(tmp_path, seconds=1800)
     again = run_build(content, out, use_cache=True)
     assert sorted(again.rendered) == ["/articles/indictment-unsealed/"]  # its size is on that page only
+    assert again.published == ["articles/indictment-unsealed/airport.jpg"]
     assert parse(out, "/articles/indictment-unsealed/").select_one(".lead-picture img")["width"] == "60"
     assert {rel: os.stat(out / rel).st_ino for rel in inodes} == inodes  # the other files were not written
     (content / "files/data/table.csv").unlink()
     age_everything(tmp_path, seconds=1700)
     gone = run_build(content, out, use_cache=True)
-    assert gone.removed == ["files/data/table.csv"] and gone.rendered == []
+    assert gone.removed == ["files/data/table.csv"] and gone.rendered == [] and gone.published == []
     assert not (out / "files/data").exists()
+
+
+def test_a_notes_file_and_a_notes_folder_for_one_dossier_are_an_error_in_each(tmp_path, capsys):
+    files = site_files()
+    files["content/people/salvador-cienfuegos.md"] = "---\nname: Salvador Cienfuegos Zepeda\n---\n"
+    status, content = problems(tmp_path, files)
+    err = capsys.readouterr().err
+    folder, file = content / "people/salvador-cienfuegos/index.md", content / "people/salvador-cienfuegos.md"
+    assert status == 1
+    assert f"{file}:1: {folder} is a notes file of the same dossier; keep one of them" in err
+    assert f"{folder}:1: {file} is a notes file of the same dossier; keep one of them" in err
+
+
+def test_a_link_to_outside_the_content_folder_is_not_followed(tmp_path):
+    (tmp_path / "secret.txt").write_text("not for publishing")
+    content = make_site(tmp_path, site_files())
+    (content / "files/leak.txt").symlink_to(tmp_path / "secret.txt")
+    result = run_build(content, tmp_path / "out")
+    assert not result.diags.errors
+    assert f"{content}/files/leak.txt:1: warning: is a link to outside the content folder; it is not published" in [
+        str(d) for d in result.diags.warnings]
+    assert not (tmp_path / "out/files/leak.txt").exists()
