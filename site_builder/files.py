@@ -63,6 +63,10 @@ def _walk(config: SiteConfig, root: str, where: str, prefix: str, found: list[st
         if entry.is_dir(follow_symlinks=False):
             _walk(config, root, entry.path, rel + "/", found, diags)
         elif not entry.name.endswith(".md") and entry.is_file():
+            if "\\" in entry.name:  # (output.write_new refuses it: on Windows it is a folder separator)
+                diags.warning(SourcePos(config.display_path(rel)), "a file name with a backslash is not published; "
+                                                                   "rename it")
+                continue
             found.append(rel)
 
 

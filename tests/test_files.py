@@ -342,3 +342,12 @@ def test_a_link_to_outside_the_content_folder_is_not_followed(tmp_path):
     assert f"{content}/files/leak.txt:1: warning: is a link to outside the content folder; it is not published" in [
         str(d) for d in result.diags.warnings]
     assert not (tmp_path / "out/files/leak.txt").exists()
+
+
+def test_a_file_name_that_cannot_be_published_is_a_warning_not_a_crash(tmp_path):
+    files = site_files()
+    files["content/files/a\\b.pdf"] = PDF
+    content = make_site(tmp_path, files)
+    result = run_build(content, tmp_path / "out")
+    assert not result.diags.errors and not (tmp_path / "out/files/a\\b.pdf").exists()
+    assert any("a file name with a backslash is not published" in str(d) for d in result.diags.warnings)
