@@ -14,7 +14,7 @@ from . import frontmatter, markdown, parallel
 from .config import SiteConfig
 from .dates import DateError, parse_published
 from .diagnostics import Diagnostics, SourcePos
-from .fields import Reader, describe, dotted
+from .fields import Reader, describe, read_documents, read_file_field, read_picture
 from .files import LARGE, find_files, read_asset
 from .model import (
     FOLDERS,
@@ -23,11 +23,8 @@ from .model import (
     Article,
     Asset,
     Body,
-    Document,
     Event,
-    FileField,
     Note,
-    Picture,
     Ref,
     Role,
     StoryNote,
@@ -38,7 +35,6 @@ PICTURE_KEYS = ("image", "image_alt", "image_credit")
 ARTICLE_KEYS = ("title", "date", "source", "source_url", "author", "summary", "story", "stories",
                 "draft", "tags", "people", "organisations", "events", "links", *PICTURE_KEYS, "documents")
 EVENT_KEYS = ("date", "text", "people", "organisations", "source")
-DOCUMENT_KEYS = ("file", "url", "title", "date")
 REF_KEYS = ("name", "role")
 PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links", *PICTURE_KEYS)
 ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", "dissolved", "links",
@@ -273,47 +269,6 @@ def _body(config: SiteConfig, r: Reader) -> Body:
                 rendered.files)
 
 
-def _file_field(r: Reader, path: tuple) -> FileField | None:
-    """A content file (a path relative to this file, or from content/ with a leading /) or an http(s) URL."""
-    text = r.text(path)
-    if text is None:
-        return None
-    if markdown.names_file(text, image=True):
-        return FileField(text, r.pos(*path), dotted(path))
-    return FileField(text, r.pos(*path), dotted(path)) if r.url(path, text) else None
-
-
-def _picture(r: Reader) -> Picture | None:
-    file = _file_field(r, ("image",))
-    alt, credit = r.text(("image_alt",)), r.text(("image_credit",))
-    for key in ("image_alt", "image_credit"):
-        if r.get((key,)) is not None and r.get(("image",)) is None:
-            r.diags.warning(r.pos(key), f"{key}: there is no image: to go with; add one or remove this line")
-    return Picture(file, alt, credit) if file else None
-
-
-def _documents(r: Reader) -> tuple[Document, ...]:
-    documents = []
-    for path, item in r.items(("documents",)):
-        if not isinstance(item, dict):
-            r.error(path, f"expected a mapping with file: (or url:) and title:, found {describe(item)}")
-            continue
-        r.check_keys(path, item, DOCUMENT_KEYS)
-        title = r.text(path + ("title",), required=True, hint="say what the document is")
-        keys = [key for key in ("file", "url") if r.get(path + (key,)) is not None]
-        if len(keys) != 1:
-            r.error(path, "needs one of file: (a file beside the text) or url: (an http or https URL)")
-        elif keys == ["url"]:
-            url = r.text(path + ("url",))
-            file = FileField(url, r.pos(*path, "url")) if url and r.url(path + ("url",), url) else None
-        else:
-            file = _file_field(r, path + ("file",))
-        date = r.date(path + ("date",))
-        if title and len(keys) == 1 and file:
-            documents.append(Document(file, title, date, r.pos(*path)))
-    return tuple(documents)
-
-
 def _refs(r: Reader, path: tuple, kind: str) -> tuple[Ref, ...]:
     refs = []
     for item_path, item in r.items(path):
@@ -355,7 +310,8 @@ def _read_article(config: SiteConfig, rel: str, r: Reader) -> Article | None:
         author=r.text(("author",)), summary=r.text(("summary",)) or body.first_paragraph,
         stories=stories, draft=r.flag(("draft",)), tags=_tags(r),
         people=_refs(r, ("people",), PERSON), organisations=_refs(r, ("organisations",), ORGANISATION),
-        events=events, links=r.urls(("links",)), body=body, src=r.src, image=_picture(r), documents=_documents(r))
+        events=events, links=r.urls(("links",)), body=body, src=r.src, image=read_picture(r),
+        documents=read_documents(r))
     return article if slug and title and published else None
 
 
@@ -389,7 +345,7 @@ def _read_event(r: Reader, path: tuple, item, order: int) -> Event | None:
     text = r.text(path + ("text",), required=True, hint="say in a sentence what happened")
     people = _refs(r, path + ("people",), PERSON)
     organisations = _refs(r, path + ("organisations",), ORGANISATION)
-    source = _file_field(r, path + ("source",))
+    source = read_file_field(r, path + ("source",))
     if date is None or text is None:
         return None
     return Event(date, text, people, organisations, r.pos(*path), order, source)
@@ -411,7 +367,7 @@ def _read_note(config: SiteConfig, rel: str, r: Reader, kind: str) -> Note | Non
         parent = Ref(ORGANISATION, parent_text, r.pos("parent"), counts_as_spelling=False)
     links = r.urls(("links",))
     body = _body(config, r)
-    image = _picture(r)
+    image = read_picture(r)
     if not (slug and name):
         return None
     return Note(kind, slug, name, aliases, facts, dates, roles, parent, links, body, r.src, r.pos("name"), image, rel)
