@@ -351,3 +351,29 @@ def test_a_file_name_that_cannot_be_published_is_a_warning_not_a_crash(tmp_path)
     result = run_build(content, tmp_path / "out")
     assert not result.diags.errors and not (tmp_path / "out/files/a\\b.pdf").exists()
     assert any("a file name with a backslash is not published" in str(d) for d in result.diags.warnings)
+
+
+def test_a_page_folder_made_draft_takes_its_files_away_as_a_cold_build_does(tmp_path):
+    from conftest import age_everything, edit
+
+    from site_builder.incremental import Incremental
+
+    files = site_files()
+    files["content/articles/2020-11-18-ruling.md"] = article("Ruling", "2020-11-18")  # links to nothing there
+    content = make_site(tmp_path, files)
+    age_everything(tmp_path)
+    assert not run_build(content, tmp_path / "out", use_cache=True).diags.errors
+    preview = Incremental(content, {"output_dir": tmp_path / "preview"})
+    assert not preview.rebuild().failed
+    edit(content / "articles/2019-08-14-indictment-unsealed/index.md", "title: Indictment unsealed",
+         "title: Indictment unsealed\ndraft: true")
+    age_everything(tmp_path, seconds=1800)
+    cached, previewed = run_build(content, tmp_path / "out", use_cache=True), preview.rebuild()
+    assert not cached.diags.errors and not previewed.failed
+    assert "articles/indictment-unsealed/airport.jpg" in cached.removed
+    cold = tmp_path / "cold"
+    assert not run_build(content, cold).diags.errors
+    assert not (cold / "articles/indictment-unsealed").exists()
+    assert files_in(tmp_path / "out") == files_in(cold) == files_in(tmp_path / "preview")
+    assert all((tmp_path / "out" / f).read_bytes() == (cold / f).read_bytes() == (tmp_path / "preview" / f).read_bytes()
+               for f in files_in(cold))
