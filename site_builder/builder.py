@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from . import files, saved, search
-from .cache import Cache, input_stats
+from .cache import Cache, Snapshot
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
 from .index import Site, build_site
@@ -39,13 +39,14 @@ class State:
     settings: dict
     fingerprints: dict[str, bytes] = field(default_factory=dict)  # file -> digest of its bytes
     deps: dict[str, array] = field(default_factory=dict)  # file -> what its context read, by token id
-    tokens: list[tuple] = field(default_factory=list)  # what pages read (pages._View), by id
+    tokens: list[tuple] = field(default_factory=list)  # the fragments pages read (fragments.py), by id
     digests: list[str | None] = field(default_factory=list)  # of each token, when last checked
     templates: dict[str, str] = field(default_factory=dict)  # template -> digest of it and what it uses
     references: dict[str, list[str]] = field(default_factory=dict)  # template source digest -> what it names
     search: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # url -> search.Document.entry()
     statics: dict[str, str] = field(default_factory=dict)  # static file -> digest of its bytes
-    files: dict[str, str] = field(default_factory=dict)  # file beside the text (output path) -> digest of its source
+    # file beside the text (output path) -> (digest of its source, digest of the bytes published)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
         """As saved in the cache: the twenty thousand dependency arrays as one, which loads
@@ -114,9 +115,9 @@ def paused_gc():
 
 
 def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None,
-              workers: int | None = None) -> tuple[Site, Plan]:
+              workers: int | None = None, stats: dict | None = None, taken_ns: int | None = None) -> tuple[Site, Plan]:
     """Read all content and plan every page; problems go to diags."""
-    content = load_content(config, diags, cache, workers)
+    content = load_content(config, diags, cache, workers, stats, taken_ns)
     site = build_site(config, content, diags)
     return site, plan_pages(site, diags)
 
@@ -152,80 +153,102 @@ def build(config: SiteConfig, write: bool = True, progress: Callable[[int, int],
 
 
 def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cache) -> None:
-    started_ns = time.time_ns()
-    stats = input_stats(config)
-    if write and cache.unchanged(config, stats):
-        result.diags.items.extend(cache.manifest["diagnostics"])
-        result.unchanged = True
-        result.page_kinds = cache.manifest.get("kinds", Counter())
+    """The pipeline, step by step: snapshot the inputs; stop if none changed; load; index (or
+    reuse the saved index); plan; bring output/ up to date; remember it all in the cache."""
+    snapshot = Snapshot.take(config)
+    if write and _replay_if_unchanged(config, cache, snapshot, result):
         return
-    records = cache.records
-    before = dict(records)  # each file's entry as the last build left it
-    content = load_content(config, result.diags, records, stats=stats)
-    # The parsed files are final: when many changed, they are saved while the site is indexed.
+    before = dict(cache.records)  # each file's entry as the last build left it
+    content = load_content(config, result.diags, cache.records, stats=snapshot.stats, taken_ns=snapshot.taken_ns)
+    with _saving_records(cache, write):
+        indexed = _index(config, result, cache, content, before, reuse=write)
+        planned = plan_pages(result.site, result.diags)
+        result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in planned.pages)
+        result.total = len(planned.pages)
+        if not write or result.diags.failed(config.strict):
+            return
+        with _saving_index(cache, result.site, content, indexed):
+            state = update(config, planned, cache.state(config), result, progress, suspects=indexed.suspects)
+        del planned  # and with it every context made: the memory can hold what the cache saves
+    cache.save(config, snapshot, snapshot.racy_digests(config, content.sources), state, result.diags.items,
+               result.page_kinds, indexed.saved())
+
+
+def _replay_if_unchanged(config: SiteConfig, cache: Cache, snapshot: Snapshot, result: Build) -> bool:
+    """When no input changed since the last build into output/, report what it reported."""
+    if not cache.unchanged(config, snapshot):
+        return False
+    result.diags.items.extend(cache.manifest["diagnostics"])
+    result.unchanged = True
+    result.page_kinds = cache.manifest.get("kinds", Counter())
+    return True
+
+
+@contextlib.contextmanager
+def _saving_records(cache: Cache, write: bool):
+    """The parsed files are final once loaded: when many changed, they are saved in a process of
+    their own while the site is indexed and rendered."""
     saving = (in_background(cache.save_records)
-              if write and cache.folder and len(records.dirty) > RECORDS_IN_BACKGROUND else None)
+              if write and cache.folder and len(cache.records.dirty) > RECORDS_IN_BACKGROUND else None)
     try:
-        done = _index_and_render(config, result, write, progress, cache, content, before, started_ns)
+        yield
     finally:
         if saving and saving():
-            records.dirty.clear()
-    if done:
-        cache.save(config, stats, started_ns, *done)
+            cache.records.dirty.clear()
 
 
-def _index_and_render(config: SiteConfig, result: Build, write: bool, progress, cache: Cache, content, before: dict,
-                      started_ns: int) -> tuple | None:
-    """Index (or reuse the saved index), plan and, when writing and nothing failed, bring output/
-    up to date; what the cache saves of it, or None."""
-    reused = _saved_index(config, cache, content, before) if write else None
+@dataclass(slots=True)
+class Indexed:
+    """How the site was indexed: the index's id (the build that made it), the diagnostics of
+    indexing, and, when the saved index was reused, the fragments that may have changed."""
+
+    sources: dict[str, bytes]
+    diags: list
+    id: int | None
+    reused: bool
+    suspects: set | None = None
+
+    def saved(self) -> dict:
+        """What the manifest keeps of it."""
+        return {"digests": self.sources, "diags": self.diags, "id": self.id}
+
+
+def _index(config: SiteConfig, result: Build, cache: Cache, content, before: dict, reuse: bool) -> Indexed:
+    """Index the site, or reuse the last build's index when only the text of articles changed (saved.py)."""
+    reused = _saved_index(config, cache, content, before) if reuse else None
     if reused:
         result.site, index_diags, suspects = reused
         result.reindexed = False
         result.diags.items.extend(index_diags)
-    else:
-        start, suspects = len(result.diags.items), None
-        result.site = build_site(config, content, result.diags)
-        index_diags = result.diags.items[start:]
-    planned = plan_pages(result.site, result.diags)
-    result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in planned.pages)
-    result.total = len(planned.pages)
-    if not write or result.diags.failed(config.strict):
-        return None
-    index = {"digests": content.sources, "diags": index_diags,
-             "id": cache.manifest["index"]["id"] if reused else started_ns}
+        return Indexed(content.sources, index_diags, cache.manifest["index"]["id"], True, suspects)
+    start = len(result.diags.items)
+    result.site = build_site(config, content, result.diags)
+    return Indexed(content.sources, result.diags.items[start:], time.time_ns(), False)
+
+
+@contextlib.contextmanager
+def _saving_index(cache: Cache, site: Site, content, indexed: Indexed):
+    """A new index is final: it is saved in a process of its own beside the rendering."""
     saving = None
-    if not reused and cache.folder:  # the index is final: saved beside the rendering
-        site = result.site
-        saving = in_background(lambda: cache.save_index(started_ns, lambda: saved.dumps(site, content)))
+    if not indexed.reused and cache.folder:
+        saving = in_background(lambda: cache.save_index(indexed.id, lambda: saved.dumps(site, content)))
     try:
-        state = update(config, planned, cache.state(config), result, progress, suspects=suspects)
+        yield
     finally:
         if saving and not saving():
-            index["id"] = None  # no index saved: the next build indexes again
-    del planned  # and with it every context made: the memory can hold what the cache saves
-    return state, result.diags.items, result.page_kinds, index
+            indexed.id = None  # no index saved: the next build indexes again
 
 
 def _saved_index(config: SiteConfig, cache: Cache, content, before: dict) -> tuple | None:
-    """The last build's index, its diagnostics and the dependencies to check, if the only files
+    """The last build's index, its diagnostics and the fragments to check, if the only files
     changed since are articles whose names, dates, events, tags, stories and wikilinks are as
-    they were (saved.py); None if the site must be indexed again."""
+    they were (saved.text_edits); None if the site must be indexed again."""
     info = cache.manifest.get("index")
     if not info or cache.manifest.get("key") != cache.key or cache.manifest.get("settings") != config.settings():
         return None
-    digests = info["digests"]
-    if digests.keys() != content.sources.keys():
-        return None  # a file added or deleted
-    suspects: set = set()
-    for rel, digest in content.sources.items():
-        if digests[rel] == digest:
-            continue
-        old, new = before.get(rel), cache.records.get(rel)
-        if not rel.startswith("articles/") or old is None or old[1] != digests[rel] or old[2] is None \
-                or new is None or new[2] is None or saved.structure(old[2]) != saved.structure(new[2]):
-            return None
-        suspects |= saved.suspects(new[2])
+    suspects = saved.text_edits(info["digests"], before, cache.records)
+    if suspects is None:
+        return None
     data = cache.read_index(info["id"])
     site = data and saved.loads(data, config, content)
     return (site, info["diags"], suspects) if site else None
@@ -237,115 +260,147 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
 
     Without the state of the build that output/ holds, every page is rendered into a
     new folder that replaces output/. With it, only the pages whose template or one of
-    whose dependencies changed are remade, only those whose bytes changed are
-    rewritten, in place; pages no longer planned are deleted. Either way output/ is
-    left as it was if anything fails. `suspects`, when the caller knows them, are the only
-    dependencies that may have changed since `previous` (see incremental.py)."""
+    whose fragments changed are remade, only those whose bytes changed are rewritten,
+    in place; pages no longer planned are deleted. Either way output/ is left as it was
+    if anything fails. `suspects`, when the caller knows them, are the only fragments
+    that may have changed since `previous` (saved.text_edits)."""
     env = env or make_environment(config)
     templates = TemplateDigests(env, previous.references if previous else None)
     used = {name: templates(name) for name in sorted({p.template for p in planned.pages})}
     if previous is not None and previous.settings != config.settings():
         previous = None
-    state = State(config.settings(), templates=used, references=templates.references)
-    if previous is not None:
-        state.tokens, state.digests = list(previous.tokens), list(previous.digests)
-    ids = dict(zip(state.tokens, range(len(state.tokens)), strict=True))  # token -> its number
-    if previous is None:
-        todo = planned.pages
-    else:
+    run = _Update(config, planned, previous, result, progress, workers, env,
+                  State(config.settings(), templates=used, references=templates.references))
+    try:
+        if previous is None:
+            run.write_all(planned.pages)
+        else:
+            run.write_changes(run.stale_pages(suspects, used))
+    except search.SearchError:  # the index on disk is not what the state says: write everything again
+        result.rendered.clear()
+        result.remade.clear()
+        return update(config, planned, None, result, progress, workers, env)
+    if suspects is None:  # (after a shorter check, fragments no page reads any more wait for a full one)
+        _drop_unread(run.state)
+    return run.state
+
+
+class _Update:
+    """One update of output/ (see update): its steps and the next state they make."""
+
+    def __init__(self, config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress,
+                 workers: int | None, env: Environment, state: State):
+        self.config, self.planned, self.previous, self.result = config, planned, previous, result
+        self.progress, self.workers, self.env, self.state = progress, workers, env, state
+        if previous is not None:
+            state.tokens, state.digests = list(previous.tokens), list(previous.digests)
+            state.fingerprints, state.deps = dict(previous.fingerprints), dict(previous.deps)
+            state.search = dict(previous.search)
+        self.ids = dict(zip(state.tokens, range(len(state.tokens)), strict=True))  # token -> its number
+        self.old_fingerprints = previous.fingerprints if previous else {}
+        self.statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
+        state.statics = {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in self.statics.items()}
+
+    def stale_pages(self, suspects: set | None, templates: dict[str, str]) -> list[Page]:
+        """The pages whose template or one of whose fragments changed since the previous state (of
+        the fragments, only `suspects` when they are known), and the new pages."""
+        state, previous = self.state, self.previous
         changed = set()
-        for number in range(len(state.tokens)) if suspects is None else [ids[t] for t in suspects if t in ids]:
-            digest = planned.digest(state.tokens[number])
+        numbers = range(len(state.tokens)) if suspects is None else [self.ids[t] for t in suspects if t in self.ids]
+        for number in numbers:
+            digest = self.planned.digest(state.tokens[number])
             if digest != state.digests[number]:
                 state.digests[number] = digest
                 changed.add(number)
-        stale = {name for name, digest in used.items() if previous.templates.get(name) != digest}
-        todo = [p for p in planned.pages if p.template in stale or p.file not in previous.deps
+        stale = {name for name, digest in templates.items() if previous.templates.get(name) != digest}
+        return [p for p in self.planned.pages if p.template in stale or p.file not in previous.deps
                 or not changed.isdisjoint(previous.deps[p.file])]
-        state.fingerprints, state.deps = dict(previous.fingerprints), dict(previous.deps)
-        state.search = dict(previous.search)
-    old_fingerprints = previous.fingerprints if previous else {}
 
-    def work(folder: Path, main: bool, steps) -> tuple[list, list, list, list]:
-        """Remake these pages of todo (by number). Returns what was made, with each page's
-        dependencies as numbers into the tokens it returns too, the search documents and
-        the digests of the new tokens (None for tokens the state already has)."""
+    def write_all(self, pages: list[Page]) -> None:
+        """Render every page into a new folder that replaces output/."""
+        config, state = self.config, self.state
+        with staged(config.output_dir) as folder:
+            docs = self.render(pages, folder)
+            self.planned.reader.forget()  # every page is made: free its pieces before the search index
+            if config.search:
+                split(len(docs), lambda part, parts: _write_all(folder, search.files(docs, part, parts)),
+                      self.workers)
+            for rel, data in self.statics.items():
+                write_new(folder, rel, data)
+            self.publish(folder, {})
+        if config.search:
+            state.search = {doc.url: doc.entry() for doc in docs}
+
+    def write_changes(self, pages: list[Page]) -> None:
+        """Render these pages and change output/ in place: the pages whose bytes changed, the
+        search files their words are in, the static files that changed; delete what is gone."""
+        config, state, previous = self.config, self.state, self.previous
+        with in_place(config.output_dir) as (folder, removed):
+            docs = self.render(pages, folder)
+            removed += sorted(previous.fingerprints.keys() - self.planned.files)
+            for file in removed:
+                del state.fingerprints[file], state.deps[file]
+            if config.search:
+                _update_search(config, self.planned, previous, state, docs, folder, removed)
+            for rel, data in self.statics.items():
+                if previous.statics.get(rel) != state.statics[rel]:
+                    write_new(folder, rel, data)
+            removed += sorted(set(previous.statics) - set(self.statics))
+            removed += self.publish(folder, previous.files)
+            self.result.removed = list(removed)
+
+    def publish(self, folder: Path, before: dict) -> list[str]:
+        """Write the files beside the text that are new or changed since `before` (files.publish);
+        the output paths of those to remove."""
+        published = self.planned.reader.sources.site.files
+        self.state.files, self.result.published, gone = files.publish(self.config, published, before, folder)
+        return gone
+
+    def render(self, pages: list[Page], folder: Path) -> list:
+        """Render pages on both cores, write those whose bytes changed into folder, record what each
+        read; the search documents of those searched."""
+        done = share(len(pages), lambda main, steps: self._render_some(pages, folder, main, steps), self.workers)
+        if self.progress:
+            self.progress(len(pages), len(pages))
+        for made, _, tokens, digests in done:
+            number = [self._number(token, digest) for token, digest in zip(tokens, digests, strict=True)]
+            for url, file, digest, reads, fresh in made:
+                self.state.fingerprints[file] = digest
+                self.state.deps[file] = array("I", [number[read] for read in reads])
+                self.result.remade.append(url)
+                if fresh:
+                    self.result.rendered.append(url)
+        return [doc for _, docs, _, _ in done for doc in docs]
+
+    def _render_some(self, pages: list[Page], folder: Path, main: bool, steps) -> tuple[list, list, list, list]:
+        """Render these pages (by number, in any process). Returns what was made, with each page's
+        fragments as numbers into the tokens it returns too, the search documents and the digests
+        of the new tokens (None for tokens the state already has)."""
+        config, planned, env, ids = self.config, self.planned, self.env, self.ids
         made, docs, local = [], [], {}
         for number in steps:
-            page = todo[-1 - number]  # from the end: the site-wide pages, the longest, are shared first
-            context, reads = page.make()
+            page = pages[-1 - number]  # from the end: the site-wide pages, the longest, are shared first
+            context, reads = planned.context(page)
             data = render_page(env, page.template, context)
             digest = hashlib.blake2b(data, digest_size=16).digest()
-            fresh = old_fingerprints.get(page.file) != digest
+            fresh = self.old_fingerprints.get(page.file) != digest
             if fresh:
                 write_new(folder, page.file, data)
             if config.search and (doc := search.document(page.url, page.template, context)):
                 docs.append(doc)
             made.append((page.url, page.file, digest, array("I", [local.setdefault(t, len(local)) for t in reads]),
                          fresh))
-            if progress and main and len(made) % 100 == 0:
-                progress(number + 1, len(todo))
+            if self.progress and main and len(made) % 100 == 0:
+                self.progress(number + 1, len(pages))
         tokens = list(local)
         return made, docs, tokens, [None if token in ids else planned.digest(token) for token in tokens]
 
-    def remake(folder: Path) -> list:
-        done = share(len(todo), lambda main, steps: work(folder, main, steps), workers)
-        if progress:
-            progress(len(todo), len(todo))
-        for made, _, tokens, digests in done:
-            number = [_id(token, digest) for token, digest in zip(tokens, digests, strict=True)]
-            for url, file, digest, reads, fresh in made:
-                state.fingerprints[file] = digest
-                state.deps[file] = array("I", [number[read] for read in reads])
-                result.remade.append(url)
-                if fresh:
-                    result.rendered.append(url)
-        return [doc for _, docs, _, _ in done for doc in docs]
-
-    def _id(token: tuple, digest: str | None) -> int:
-        if token not in ids:
-            ids[token] = len(state.tokens)
-            state.tokens.append(token)
-            state.digests.append(digest)
-        return ids[token]
-
-    statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
-    state.statics = {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in statics.items()}
-    if previous is None:
-        with staged(config.output_dir) as folder:
-            docs = remake(folder)
-            planned.view.forget()  # every page is made: free its pieces before the search index
-            if config.search:
-                split(len(docs), lambda part, parts: _write_all(folder, search.files(docs, part, parts)), workers)
-            for rel, data in statics.items():
-                write_new(folder, rel, data)
-            state.files, result.published, _ = files.publish(config, planned.view.site.files, {}, folder)
-    else:
-        try:
-            with in_place(config.output_dir) as (folder, removed):
-                docs = remake(folder)
-                removed += sorted(previous.fingerprints.keys() - planned.files)
-                for file in removed:
-                    del state.fingerprints[file], state.deps[file]
-                if config.search:
-                    _update_search(config, planned, previous, state, docs, folder, removed)
-                for rel, data in statics.items():
-                    if previous.statics.get(rel) != state.statics[rel]:
-                        write_new(folder, rel, data)
-                removed += sorted(set(previous.statics) - set(statics))
-                state.files, result.published, gone = files.publish(config, planned.view.site.files, previous.files,
-                                                                    folder)
-                removed += gone
-                result.removed = list(removed)
-        except search.SearchError:  # the index on disk is not what the state says: write everything again
-            result.rendered.clear()
-            result.remade.clear()
-            return update(config, planned, None, result, progress, workers, env)
-    if previous is None and config.search:
-        state.search = {doc.url: doc.entry() for doc in docs}
-    if suspects is None:  # (after a shorter check, tokens no page reads any more wait for a full one)
-        _drop_unread(state)
-    return state
+    def _number(self, token: tuple, digest: str | None) -> int:
+        if token not in self.ids:
+            self.ids[token] = len(self.state.tokens)
+            self.state.tokens.append(token)
+            self.state.digests.append(digest)
+        return self.ids[token]
 
 
 def _write_all(folder: Path, files) -> None:

@@ -11,12 +11,13 @@ import hashlib
 import json
 import os
 import pickle
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import SiteConfig
-from .load import RACY_NS
+from .load import file_digest, racy
 
 CODE = Path(__file__).resolve().parent
 
@@ -52,6 +53,55 @@ def _stat_tree(folder: str, stats: dict[str, list[int]]) -> None:
                 _stat_tree(entry.path, stats)
         except OSError:  # gone since it was listed, or a link to nothing
             continue
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The size and time of every input file, taken at taken_ns, and the digests of the files that
+    are not content files read by load (templates, static files, site.yaml) and so recent that
+    they may still change without a new time (load.racy), hashed when the snapshot was taken."""
+
+    stats: dict[str, list[int]]
+    taken_ns: int
+    digests: dict[str, bytes]
+
+    @classmethod
+    def take(cls, config: SiteConfig) -> Snapshot:
+        taken_ns = time.time_ns()
+        stats = input_stats(config)
+        content = os.path.join(config.content_dir, "")
+        digests = {path: digest for path, (_, mtime) in stats.items()
+                   if racy(mtime, taken_ns) and not (path.startswith(content) and path.endswith(".md"))
+                   and (digest := _file_digest(path)) is not None}
+        return cls(stats, taken_ns, digests)
+
+    def racy_digests(self, config: SiteConfig, sources: dict[str, bytes]) -> dict[str, bytes]:
+        """The digests of the recent files as the build read them: content files by the digest of the
+        bytes load read (sources), the others as hashed when the snapshot was taken."""
+        content = os.path.join(config.content_dir, "")
+        digests = dict(self.digests)
+        for path, (_, mtime) in self.stats.items():
+            if racy(mtime, self.taken_ns) and path.startswith(content):
+                rel = path[len(content):].replace(os.sep, "/")
+                if rel in sources:
+                    digests[path] = sources[rel]
+        return digests
+
+
+def _file_digest(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as stream:
+            return file_digest(stream.read())
+    except OSError:
+        return None
+
+
+def changed_paths(before: dict[str, list[int]], taken_ns: int, now: dict[str, list[int]]) -> list[str]:
+    """The input files that may differ from a snapshot of stats taken at taken_ns: added, deleted,
+    of another size or time, or of a time so close to the snapshot's that they may have changed
+    again unseen (load.racy); the caller compares the bytes of those."""
+    return [path for path in before.keys() | now.keys()
+            if before.get(path) != now.get(path) or racy(now[path][1], taken_ns)]
 
 
 BUCKETS = 32  # records are saved in this many files, so one edit rewrites a thirty-second of them
@@ -102,31 +152,51 @@ class Cache:
 
     @classmethod
     def open(cls, config: SiteConfig, use: bool = True) -> Cache:
+        # Keyed by names relative to the cache's own folder, not by where the checkout is: a fresh
+        # checkout elsewhere with the cache restored finds it.
         key = hashlib.blake2b(json.dumps([code_version(), str(config.content_dir), config.allow_html]).encode(),
                               digest_size=12).hexdigest()
         folder = config.content_dir.resolve().parent / ".cache" / "site-builder" if use else None
-        scope = hashlib.blake2b(str(config.content_dir.resolve()).encode(), digest_size=4).hexdigest()
+        scope = hashlib.blake2b(config.content_dir.resolve().name.encode(), digest_size=4).hexdigest()
         cache = cls(folder, key, _output_key(config), scope)
         if folder:
             cache.manifest = _read(folder / f"manifest-{cache.output_key}.pickle") or {}
         return cache
 
-    def unchanged(self, config: SiteConfig, stats: dict) -> bool:
-        """True when the last build into this output/ read exactly these inputs with these settings."""
+    def unchanged(self, config: SiteConfig, snapshot: Snapshot) -> bool:
+        """True when the last build into this output/ read exactly these inputs with these settings:
+        the same sizes and times, and for the files so recent at its snapshot that they may have
+        changed unseen, the same bytes (one read each, not a build)."""
         m = self.manifest
-        if not m or m.get("key") != self.key or m.get("settings") != config.settings() or m.get("stats") != stats:
+        if not m or m.get("key") != self.key or m.get("settings") != config.settings() \
+                or m.get("stats") != snapshot.stats or not (config.output_dir / "index.html").is_file():
             return False
-        # A file written just before the last build started could have changed again without a new mtime.
-        newest = max((mtime for _, mtime in stats.values()), default=0)
-        return (newest < m["started_ns"] - RACY_NS and (config.output_dir / "index.html").is_file()
-                and m.get("output_id") == _folder_id(config.output_dir))
+        recent = [path for path, (_, mtime) in snapshot.stats.items() if racy(mtime, m["taken_ns"])]
+        digests = m.get("racy", {})
+        if any(path not in digests or _file_digest(path) != digests[path] for path in recent):
+            return False
+        return self.owns_output(config)
 
     def state(self, config: SiteConfig):
-        """The state of the build that output/ holds, if this cache made it and output/ is still that folder."""
+        """The state of the build that output/ holds, if this cache made it and output/ still holds it."""
         m = self.manifest
-        if m.get("key") != self.key or m.get("output_id") != _folder_id(config.output_dir):
+        if m.get("key") != self.key or not self.owns_output(config):
             return None
         return m.get("state")
+
+    def owns_output(self, config: SiteConfig) -> bool:
+        """Whether output/ is the folder the manifest's build wrote: the same folder, or one with the
+        same files and bytes (a copy restored with the cache, in a fresh checkout)."""
+        m = self.manifest
+        if not m.get("state") or not m.get("output_id"):
+            return False
+        folder = _folder_id(config.output_dir)
+        if folder == m["output_id"]:
+            return True
+        if folder and _holds(config.output_dir, m["state"]):
+            m["output_id"] = folder  # recognised: the next build trusts the folder without reading it
+            return True
+        return False
 
     def read_index(self, index_id: int) -> bytes | None:
         """The saved index (saved.py) written with this id, if it is still there."""
@@ -156,15 +226,16 @@ class Cache:
             if not stale.name.startswith(f"records-{self.scope}-{self.key}-"):
                 stale.unlink(missing_ok=True)
 
-    def save(self, config: SiteConfig, stats: dict, started_ns: int, state, diagnostics: list, kinds: dict,
-             index: dict | None = None) -> None:
+    def save(self, config: SiteConfig, snapshot: Snapshot, racy_digests: dict, state, diagnostics: list,
+             kinds: dict, index: dict | None = None) -> None:
         """Remember a successful build: the parsed files not saved yet (save_records), and the
         manifest: the state of output/ and which index (index["id"]) goes with it."""
         if not self.folder:
             return
         self.save_records()
-        self.manifest = {"key": self.key, "settings": config.settings(), "stats": stats, "started_ns": started_ns,
-                         "state": state, "diagnostics": diagnostics, "kinds": kinds, "index": index,
+        self.manifest = {"key": self.key, "settings": config.settings(), "stats": snapshot.stats,
+                         "taken_ns": snapshot.taken_ns, "racy": racy_digests, "state": state,
+                         "diagnostics": diagnostics, "kinds": kinds, "index": index,
                          "output_id": _folder_id(config.output_dir)}
         _write(self.folder / f"manifest-{self.output_key}.pickle", self.manifest)
 
@@ -176,7 +247,36 @@ def forget_manifest(config: SiteConfig) -> None:
 
 
 def _output_key(config: SiteConfig) -> str:
-    return hashlib.blake2b(str(config.output_dir.resolve()).encode(), digest_size=8).hexdigest()
+    """Which output folder a manifest describes: by its path from the folder holding content/ when
+    it is inside it (as output/ is), so that a checkout elsewhere finds its manifest."""
+    output, root = config.output_dir.resolve(), config.content_dir.resolve().parent
+    name = output.relative_to(root).as_posix() if output.is_relative_to(root) else str(output)
+    return hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+
+
+def _holds(output: Path, state) -> bool:
+    """Whether a folder holds exactly the pages, static files and files beside the text of a build's
+    state, byte for byte (the search index's files are only required to be there)."""
+    published = {rel: digests[1] for rel, digests in state.files.items()}  # (source, bytes published)
+    expected = {**state.fingerprints, **{rel: None for rel in state.statics}, **published}
+    found = set()
+    for root, _, names in os.walk(output):
+        for name in names:
+            rel = os.path.relpath(os.path.join(root, name), output).replace(os.sep, "/")
+            if rel not in expected and not rel.startswith("search/"):
+                return False
+            found.add(rel)
+    if not found.issuperset(expected):
+        return False
+    for rel, fingerprint in {**state.fingerprints, **published}.items():
+        with open(os.path.join(output, rel), "rb") as stream:
+            if hashlib.blake2b(stream.read(), digest_size=16).digest() != fingerprint:
+                return False
+    for rel, digest in state.statics.items():
+        with open(os.path.join(output, rel), "rb") as stream:
+            if hashlib.blake2b(stream.read(), digest_size=16).hexdigest() != digest:
+                return False
+    return True
 
 
 def _folder_id(folder: Path) -> list[int]:

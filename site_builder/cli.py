@@ -14,7 +14,7 @@ from .builder import build
 from .config import load_config
 from .diagnostics import Diagnostics
 
-COMMANDS = ("build", "serve", "check", "new", "deploy", "import")
+COMMANDS = ("build", "serve", "check", "new", "deploy", "import", "export")
 BUG_REPORT = ("This is a bug in site_builder, not a problem in your content. Please report it with the "
               "traceback above and, if you can, the file being built.")
 
@@ -48,8 +48,12 @@ def make_parser() -> argparse.ArgumentParser:
     _common(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    _common(sub.add_parser("check", help="validate the content and print every problem; write nothing",
-                           description="Validate everything without writing; exit 1 if there are errors."))
+    check = sub.add_parser("check", help="validate the content and print every problem; write nothing",
+                           description="Validate everything without writing; exit 1 if there are errors.")
+    _common(check)
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: each problem as a GitHub Actions annotation, and the whole list in "
+                            "$GITHUB_STEP_SUMMARY when that is set (default: text)")
     deploy = sub.add_parser("deploy", help="build, then push output/ to the gh-pages branch",
                             description="Build the site, then commit output/ (with .nojekyll, and CNAME "
                                         "when site.yaml sets cname:) as the gh-pages branch and push it.")
@@ -57,18 +61,33 @@ def make_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--remote", default="origin", help="the git remote to push to (default: origin)")
     deploy.add_argument("--branch", default="gh-pages", help="the branch to publish (default: gh-pages)")
     deploy.add_argument("--no-push", action="store_true", help="commit the branch but do not push it")
-    clip = sub.add_parser("import", help="turn saved web clippings (.txt, .html) into draft articles",
+    clip = sub.add_parser("import", help="turn saved web clippings (.txt, .html) or PDFs into draft articles",
                           description="Read news clippings saved from the web and write one draft article per "
                                       "clipping to content/articles/, proposing the people and organisations "
-                                      "the site already knows. Never overwrites a file; reads local files only.")
-    clip.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a clipping saved as .txt or .html")
+                                      "it names and the dates it gives. A PDF becomes an article folder with "
+                                      "the PDF beside it. Never overwrites a file; reads local files only.")
+    clip.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a clipping saved as .txt, .html or .pdf")
     clip.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                       help="the content folder (default: content)")
+    export = sub.add_parser("export", help="write the site as FollowTheMoney entities (for Aleph)",
+                            description="Write the published site as FollowTheMoney entities, one JSON object "
+                                        "a line (the format Aleph and the OpenSanctions tools read).")
+    export.add_argument("format", choices=("ftm",), help="ftm: FollowTheMoney JSON lines")
+    export.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                        help="the content folder (default: content)")
+    export.add_argument("--output", type=Path, metavar="FILE", help="the file to write (default: standard output)")
+    export.add_argument("--base-url", metavar="URL", help="where the site is served, for links back to its pages")
+    export.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    export.add_argument("--strict", action="store_true", help="treat warnings as errors")
     new = sub.add_parser("new", help="start a new article, person, organisation or story file",
                          description="Write a new content file with its front matter filled in. "
                                      "Never overwrites an existing file.")
-    new.add_argument("kind", choices=("article", "person", "organisation", "story"))
-    new.add_argument("name", help="the title of an article or story, or the name of a person or organisation")
+    new.add_argument("kind", choices=("article", "person", "organisation", "story", "site"))
+    new.add_argument("name", help="the title of an article or story, the name of a person or organisation, "
+                                  "or for a site the folder to make")
+    new.add_argument("--builder", metavar="OWNER/REPO",
+                     help="for a site: the GitHub repository of this builder, which its workflows check out "
+                          "(default: the one this builder was cloned from)")
     new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                      help="the content folder (default: content)")
     return parser
@@ -100,6 +119,8 @@ def _run(args: argparse.Namespace) -> int:
         return _new(args)
     if args.command == "import":
         return _import(args)
+    if args.command == "export":
+        return _export(args)
     if not args.content.is_dir():
         print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
         return 2
@@ -111,7 +132,7 @@ def _run(args: argparse.Namespace) -> int:
         from .serve import serve
         return serve(config, options, host=args.host, port=args.port)
     if diags.failed(args.strict):
-        return _report(diags, args.strict)
+        return _report(diags, args.strict, getattr(args, "format", "text"))
     progress = _progress_printer() if not args.quiet and sys.stderr.isatty() else None
     if args.exit_after:
         gc.disable()  # one build, then exit: collecting cycles among millions of records only costs time
@@ -119,7 +140,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.exit_after:
         _KEPT.append(result)  # freed by the exit, not record by record (see _exit_now)
     result.diags.items[:0] = diags.items
-    status = _report(result.diags, args.strict)
+    status = _report(result.diags, args.strict, getattr(args, "format", "text"))
     if status == 0 and not args.quiet:
         verb = "checked" if args.command == "check" else f"built into {args.output}/:"
         print(f"{verb} {result.summary()}")
@@ -153,15 +174,30 @@ def _deploy(config, args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(diags: Diagnostics, strict: bool) -> int:
-    for problem in diags.sorted():
-        print(problem, file=sys.stderr)
+def _report(diags: Diagnostics, strict: bool, format: str = "text") -> int:
+    if format == "github":
+        _report_to_github(diags, strict)
+    else:
+        for problem in diags.sorted():
+            print(problem, file=sys.stderr)
     if diags.failed(strict):
         errors, warnings = len(diags.errors), len(diags.warnings)
         why = f"{errors} error{'s' * (errors != 1)}" if errors else f"{warnings} warning(s) with --strict"
         print(f"failed: {why}; nothing was written", file=sys.stderr)
         return 1
     return 0
+
+
+def _report_to_github(diags: Diagnostics, strict: bool) -> None:
+    """Annotations on stdout (where the runner reads workflow commands); the full table in the
+    step summary, since GitHub shows only ten annotations of each kind per step."""
+    from .diagnostics import github_annotations, markdown_summary
+    problems = diags.sorted()
+    for line in github_annotations(problems):
+        print(line)
+    if summary := os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(markdown_summary(problems, diags.failed(strict)))
 
 
 def _progress_printer():
@@ -178,6 +214,8 @@ def _progress_printer():
 
 def _new(args: argparse.Namespace) -> int:
     from .scaffold import new_file
+    if args.kind == "site":
+        return _new_site(args)
     try:
         path = new_file(args.content, args.kind, args.name)
     except FileExistsError as err:
@@ -190,10 +228,48 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    try:
+        from .ftm import export_site
+    except ImportError as err:
+        print(f"export ftm needs the followthemoney library ({err.name} is missing): "
+              "pip install -r requirements-export.txt", file=sys.stderr)
+        return 2
+    if not args.content.is_dir():
+        print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
+        return 2
+    diags = Diagnostics()
+    config = load_config(args.content, diags, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
+    count = export_site(config, diags, args.output, sys.stdout)
+    status = _report(diags, args.strict)
+    if status == 0 and args.output:
+        print(f"exported {count} entities to {args.output}", file=sys.stderr)
+    return status
+
+
+def _new_site(args: argparse.Namespace) -> int:
+    from .scaffold import PLACEHOLDER_REPOSITORY, new_site
+    folder = Path(args.name)
+    try:
+        made = new_site(folder, args.builder)
+    except FileExistsError:
+        print(f"{folder}: already exists and is not empty; nothing was written", file=sys.stderr)
+        return 1
+    for path in made.files:
+        print(path)
+    if made.builder_repository is None:
+        print(f"note: the workflows check out the builder from {PLACEHOLDER_REPOSITORY}: write its real GitHub "
+              f"repository into {folder}/.github/workflows/*.yml (or run again with --builder OWNER/REPO)",
+              file=sys.stderr)
+    print(f"build it with: python build.py --content {folder / 'content'} --output {folder / 'output'}",
+          file=sys.stderr)
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     from .clipping import ClippingError
     from .importer import import_clipping, known_entities
-    known = known_entities(args.content) if args.content.is_dir() else {"person": [], "organisation": []}
+    known = known_entities(args.content)
     status = 0
     for path in args.files:
         try:
@@ -211,4 +287,6 @@ def _import(args: argparse.Namespace) -> int:
         print(f"  organisations: {', '.join(done.organisations) or '(none known)'}")
         if done.unknown:
             print(f"  not yet known (listed as comments): {', '.join(done.unknown)}")
+        if done.events:
+            print(f"  dated events suggested (as comments): {done.events}")
     return status

@@ -9,16 +9,17 @@ written in (`/` is content/); a `.md` file resolves to its page."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from . import pictures
+from . import pictures, urls
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
-from .model import FOLDERS, Article, Asset, Body, FileField, Note, StoryNote
+from .model import Article, Asset, Body, FileField, Note, StoryNote
 from .output import write_new
 from .records import record
 
@@ -106,12 +107,12 @@ def resolve(config: SiteConfig, assets: tuple[Asset, ...], all_articles: tuple[A
     """Where each file is published, and what every link, picture and file field of the published
     content names; a missing file or two files at one URL is an error."""
     folders = _page_folders(config, all_articles, notes)
-    published, withheld, urls = _publish_at(assets, folders, diags)
-    pages = {a.path: f"/articles/{a.slug}/" for a in articles}
-    pages |= {n.path: f"/{FOLDERS[n.kind]}/{n.slug}/" for n in notes}
-    pages |= {f"stories/{s.slug}.md": f"/stories/{s.slug}/" for s in stories}
+    published, withheld, paths = _publish_at(assets, folders, diags)
+    pages = {a.path: urls.article(a.slug) for a in articles}
+    pages |= {n.path: urls.entity(n.kind, n.slug) for n in notes}
+    pages |= {f"stories/{s.slug}.md": urls.story(s.slug) for s in stories}
     drafts = {a.path for a in all_articles if a.path not in pages}
-    resolver = _Resolver(config, urls, pages, withheld, drafts, diags)
+    resolver = _Resolver(config, paths, pages, withheld, drafts, diags)
     for article in articles:
         resolver.source(article.path, article.body, _fields_of(article))
     for note in notes:
@@ -133,10 +134,10 @@ def _page_folders(config: SiteConfig, articles, notes) -> dict[str, tuple[str | 
     for article in articles:
         if article.path.endswith("/index.md"):
             shown = not article.draft or config.drafts
-            folders[article.path[:-9]] = (f"/articles/{article.slug}/" if shown else None, article.src.path)
+            folders[article.path[:-9]] = (urls.article(article.slug) if shown else None, article.src.path)
     for note in notes:
         if note.path.endswith("/index.md"):
-            folders[note.path[:-9]] = (f"/{FOLDERS[note.kind]}/{note.slug}/", note.src.path)
+            folders[note.path[:-9]] = (urls.entity(note.kind, note.slug), note.src.path)
     return folders
 
 
@@ -144,7 +145,7 @@ def _publish_at(assets, folders, diags):
     """(output path -> asset, content path -> the draft keeping it, content path -> (site path, asset))."""
     published: dict[str, Asset] = {}
     withheld: dict[str, str] = {}
-    urls: dict[str, tuple[str, Asset]] = {}
+    paths: dict[str, tuple[str, Asset]] = {}
     for asset in assets:
         folder, rest = asset.path, ""
         while "/" in folder:  # the nearest page folder holding it
@@ -154,19 +155,19 @@ def _publish_at(assets, folders, diags):
                 break
         else:
             folder, rest = "", asset.path
-        page, index = folders.get(folder, ("/", ""))
+        page, index = folders.get(folder, (urls.HOME, ""))
         if page is None:
             withheld[asset.path] = index
             continue
-        url = page + rest
-        other = published.setdefault(url.lstrip("/"), asset)
+        url = urls.beside(page, rest)
+        other = published.setdefault(urls.output_file(url), asset)
         if other is not asset:
             for one, two in ((asset, other), (other, asset)):
                 diags.error(one.src, f"is published at {url}, where {two.src.path} is published too; "
                                      "rename or move one of them")
             continue
-        urls[asset.path] = (url, asset)
-    return published, withheld, urls
+        paths[asset.path] = (url, asset)
+    return published, withheld, paths
 
 
 class _Resolver:
@@ -230,13 +231,21 @@ def published_bytes(config: SiteConfig, asset: Asset) -> bytes:
     return raw
 
 
-def publish(config: SiteConfig, files: FileMap, previous: dict[str, str], folder: Path) -> tuple[dict, list, list]:
+def publish(config: SiteConfig, files: FileMap, previous: dict[str, tuple], folder: Path) -> tuple[dict, list, list]:
     """Write into folder the files that are new or changed since `previous` (output path ->
-    digest, as the last build left them); their digests now, the paths written and those to remove."""
-    now = {out: asset.digest.hex() for out, asset in files.published.items()}
-    written = [out for out, digest in now.items() if previous.get(out) != digest]
-    for out in written:
-        write_new(folder, out, published_bytes(config, files.published[out]))
+    (digest of the source, digest of the bytes published), as the last build left them); those
+    digests now, the paths written and those to remove."""
+    now, written = {}, []
+    for out, asset in files.published.items():
+        source = asset.digest.hex()
+        before = previous.get(out)
+        if before and before[0] == source:
+            now[out] = before
+            continue
+        data = published_bytes(config, asset)
+        write_new(folder, out, data)
+        now[out] = (source, hashlib.blake2b(data, digest_size=16).digest())
+        written.append(out)
     return now, written, sorted(previous.keys() - now.keys())
 
 
@@ -247,8 +256,8 @@ def check_outputs(site, pages, statics, diags: Diagnostics) -> None:
     if not files.published:
         return
     made = {page.file: page.url for page in pages}
-    sources = {f"/articles/{a.slug}/": a.src.path for a in site.articles}
-    sources |= {e.url: e.note.src.path for e in site.entities.values() if e.note}
+    sources = {urls.article(a.slug): a.src.path for a in site.articles}
+    sources |= {urls.entity(e.kind, e.slug): e.note.src.path for e in site.entities.values() if e.note}
     for out, asset in sorted(files.published.items()):
         url = made.get(out)
         if url is not None:
@@ -266,39 +275,69 @@ def check_outputs(site, pages, statics, diags: Diagnostics) -> None:
         diags.error(asset.src, f"is published at /{out}, which is also {maker}; rename or move the file")
 
 
-# -- what pages show of them (pages.py asks, with the dependency tokens it reads) --------------
+# -- what pages show of them: inputs a fragment selects (fragments.py), shown by the functions after --
 
-def links_of(config: SiteConfig, files: FileMap, written: FileField) -> tuple[str, str, Asset | None]:
-    """(the URL a page links with, the absolute URL, the file or None) of a file field."""
+def link_inputs(files: FileMap, written: FileField) -> tuple:
+    """What a page shows of a file field: its target, whether it is a URL, the site path it
+    resolved to, and the file's (kind, width, height, size), or None for a URL or a page."""
     if written.is_url:
-        return written.target, written.target, None
+        return (written.target, True, written.target, None)
     found = files.get(written)
-    path = found.url if found else "/"  # (unresolved only after an error, when nothing is written)
-    return config.url(path), config.absolute_url(path), found and found.asset
+    asset = found and found.asset
+    return (written.target, False, found.url if found else "/",  # (unresolved only after an error)
+            asset and (asset.kind, asset.width, asset.height, asset.size))
 
 
-def picture_data(config: SiteConfig, files: FileMap, picture, default_alt: str) -> dict | None:
+def link_urls(config: SiteConfig, inputs: tuple) -> tuple[str, str]:
+    """(the URL a page links with, the absolute URL) of a file field's inputs (link_inputs)."""
+    target, is_url, path, _ = inputs
+    return (target, target) if is_url else (config.url(path), config.absolute_url(path))
+
+
+def picture_inputs(files: FileMap, picture) -> tuple | None:
+    return picture and (link_inputs(files, picture.file), picture.alt, picture.credit)
+
+
+def picture_data(config: SiteConfig, inputs: tuple | None, default_alt: str) -> dict | None:
     """A lead or dossier picture for a template: src, absolute, alt, credit, width, height."""
-    if picture is None:
+    if inputs is None:
         return None
-    href, absolute, asset = links_of(config, files, picture.file)
-    return {"src": href, "absolute": absolute, "alt": picture.alt or default_alt, "credit": picture.credit,
-            "width": asset and asset.width, "height": asset and asset.height}
+    link, alt, credit = inputs
+    href, absolute = link_urls(config, link)
+    facts = link[3]
+    return {"src": href, "absolute": absolute, "alt": alt or default_alt, "credit": credit,
+            "width": facts and facts[1], "height": facts and facts[2]}
 
 
-def document_data(config: SiteConfig, files: FileMap, document) -> dict:
+def document_inputs(files: FileMap, document) -> tuple:
+    return (document.title, document.date, link_inputs(files, document.file))
+
+
+def document_data(config: SiteConfig, inputs: tuple) -> dict:
     """One entry of a part `documents`: title, date, kind, size (of a file), href and absolute URL."""
-    href, absolute, asset = links_of(config, files, document.file)
-    if asset:
-        kind = asset.kind
+    title, date, link = inputs
+    href, absolute = link_urls(config, link)
+    facts = link[3]
+    if facts:
+        kind = facts[0]
     else:
-        tail = document.file.target.split("?")[0].split("#")[0].rsplit("/", 1)[-1]
+        tail = link[0].split("?")[0].split("#")[0].rsplit("/", 1)[-1]
         kind = KINDS.get(tail.rsplit(".", 1)[-1].lower(), "Web page") if "." in tail else "Web page"
-    date = document.date
-    return {"title": document.title, "date": date.display() if date else None,
+    size = facts and facts[3]
+    return {"title": title, "date": date.display() if date else None,
             "iso": date.iso() if date and not date.interval else None,
-            "edtf": date.edtf() if date else None, "kind": kind, "size": asset and human_size(asset.size),
-            "bytes": asset and asset.size, "href": href, "absolute": absolute}
+            "edtf": date.edtf() if date else None, "kind": kind, "size": size and human_size(size),
+            "bytes": size, "href": href, "absolute": absolute}
+
+
+def source_data(config: SiteConfig, inputs: tuple | None) -> dict | None:
+    """An event's `source`: where the page links, the absolute URL, what to call it, its kind."""
+    if inputs is None:
+        return None
+    href, absolute = link_urls(config, inputs)
+    target, facts = inputs[0], inputs[3]
+    label = target.split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1] or target
+    return {"href": href, "absolute": absolute, "label": label, "kind": facts[0] if facts else None}
 
 
 def human_size(size: int) -> str:
@@ -310,32 +349,28 @@ def human_size(size: int) -> str:
     return ""
 
 
-def body_files(config: SiteConfig, files: FileMap, body: Body) -> list[str]:
-    """What each file placeholder of a body becomes (markdown.fill)."""
-    from .markdown import file_html
-
+def body_inputs(files: FileMap, body: Body) -> tuple:
+    """What each file placeholder of a body names: (the link, its site path, (width, height) of a picture)."""
     shown = []
     for link in body.files:
         found = files.resolved.get((body.src.path, link.target))
         asset = found and found.asset
         size = (asset.width, asset.height) if asset and asset.width else None
-        shown.append(file_html(link, config.url(found.url if found else "/"), size))
-    return shown
+        shown.append((link, found.url if found else "/", size))
+    return tuple(shown)
 
 
-def newest_documents(articles_documents) -> list:
-    """(article, document) pairs newest first: by the document's date, else its article's."""
-    def when(pair):
-        article, document = pair
-        day = document.date.start.earliest() if document.date and document.date.start else article.published.date()
-        return (day, article.published, article.path)
-    return sorted(articles_documents, key=when, reverse=True)
+def body_files(config: SiteConfig, inputs: tuple) -> list[str]:
+    """What each file placeholder of a body becomes (markdown.fill), from body_inputs."""
+    from .markdown import file_html
+
+    return [file_html(link, config.url(path), size) for link, path, size in inputs]
 
 
-def resolutions(files: FileMap, written_in: str) -> tuple:
-    """What the links and file fields written in one file resolve to (the "files" dependency)."""
-    return tuple((r.url, r.asset and (r.asset.digest, r.asset.width, r.asset.height, r.asset.size))
-                 for r in files.by_source.get(written_in, ()))
+def document_order(document, published) -> tuple:
+    """How a dossier sorts documents, newest first: by the document's date, else its article's."""
+    day = document.date.start.earliest() if document.date and document.date.start else published.date()
+    return (day, published)
 
 
 def written(article: Article) -> tuple:

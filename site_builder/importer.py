@@ -1,29 +1,37 @@
-"""`import`: write one draft article per clipping, proposing the people and organisations it names."""
+"""`import`: write one draft article per clipping, proposing the people, organisations and dated events it names."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .clipping import Clipping, ClippingError, from_html, from_text
 from .config import load_config
+from .datelines import FoundDate, find_dates
 from .diagnostics import Diagnostics
 from .frontmatter import yaml_string
 from .index import build_site
 from .load import load_content
 from .model import ORGANISATION, PERSON
+from .proposals import candidates, known_in
 from .slugs import match_key, slugify
 
-NAME_RE = re.compile(r"\b[A-ZÁÉÍÓÚÑÜÇ][\w'’-]+(?:\s+(?:de\s+la\s+|de\s+|del\s+)?[A-ZÁÉÍÓÚÑÜÇ][\w'’-]+){1,5}")
-TITLE_WORDS = {
-    "the", "a", "an", "mr", "mrs", "ms", "dr", "us", "u.s.", "mexican", "mexico's", "american", "former", "foreign",
-    "minister", "ministry", "attorney", "general", "president", "secretary", "judge", "defense", "defence",
-    "prosecutor", "prosecutors", "senator", "governor", "spokesman", "spokeswoman", "retired", "ex-minister",
-    "but", "however", "and", "in", "on", "at", "when", "after", "before", "while", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday", "his", "her", "their", "this", "that",
-}
-PLACE_WORDS = {"los angeles", "united states", "new york", "mexico city", "latin american", "brooklyn"}
+# `documents:` (contract version 2) is written as a comment until the loader reads it; then set this False.
+COMMENT_DOCUMENTS = True
+MAX_EVENTS = 20
+MAX_SCANNED = 300  # paragraphs read for dates: all of a news story, the first pages of a long document
+_SENTENCE_RE = re.compile(r"(?<=[.!?…])[\"”»]?\s+(?=[\"“«¿¡(]?[A-ZÁÉÍÓÚÑ0-9])")
+_MARKDOWN_START_RE = re.compile(r"^(\s*)([#>*+|=-]|\d+[.)]\s)")
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the site already has: (canonical name, a name or alias) per kind, and the site's language."""
+
+    entities: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: {PERSON: [], ORGANISATION: []})
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +39,19 @@ class Imported:
     path: Path
     people: tuple[str, ...]
     organisations: tuple[str, ...]
-    unknown: tuple[str, ...]
+    unknown_people: tuple[str, ...] = ()
+    unknown_organisations: tuple[str, ...] = ()
+    events: int = 0
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        return self.unknown_people + self.unknown_organisations
 
 
-def known_entities(content_dir: Path) -> dict[str, list[tuple[str, str]]]:
-    """For each kind, (canonical name, any name or alias) of every entity the site already has."""
+def known_entities(content_dir: Path) -> Known:
+    """The entities and language of the site in content_dir; nothing known when there is no site yet."""
+    if not content_dir.is_dir():
+        return Known()
     diags = Diagnostics()
     config = load_config(content_dir, diags, no_search=True)
     site = build_site(config, load_content(config, diags), diags)
@@ -43,80 +59,127 @@ def known_entities(content_dir: Path) -> dict[str, list[tuple[str, str]]]:
     for entity in site.entities.values():
         for name in (entity.name, *entity.aliases):
             known[entity.kind].append((entity.name, name))
-    return known
+    return Known(known, config.language)
 
 
-def names_in(text: str, known: list[tuple[str, str]]) -> list[str]:
-    """Canonical names of the known entities named in text (accents and case ignored), in order of appearance."""
-    folded = f" {match_key(text)} "
-    found: dict[str, int] = {}
-    for canonical, name in known:
-        key = match_key(name)
-        if len(key) < 3:
-            continue
-        at = re.search(rf"(?<![\w]){re.escape(key)}(?![\w])", folded)
-        if at and (canonical not in found or at.start() < found[canonical]):
-            found[canonical] = at.start()
-    return sorted(found, key=found.get)
+def read_clipping(path: Path, language: str = "en") -> Clipping:
+    """The clipping in a .txt, .html or .pdf file; `language` is the site's, for a clipping too short to tell."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ClippingError(f"cannot read the file: {err.strerror}") from None
+    if raw.startswith(b"%PDF") or path.suffix.lower() == ".pdf":
+        from .pdf_clipping import from_pdf
+
+        return from_pdf(raw, language)
+    text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    start = text.lstrip()[:15].lower()
+    looks_html = path.suffix.lower() in (".html", ".htm") or start.startswith(("<!doctype", "<html"))
+    return from_html(text, language) if looks_html else from_text(text, language)
 
 
-def capitalised_names(text: str) -> list[str]:
-    """Runs of two to four capitalised words, without leading titles: candidate names of people."""
-    names: list[str] = []
-    for match in NAME_RE.finditer(text):
-        words = match.group(0).split()
-        while words and words[0].lower().strip("'’") in TITLE_WORDS:
-            words = words[1:]
-        name = " ".join(words[:4]).removesuffix("'s").removesuffix("’s")
-        if len(name.split()) >= 2 and name.lower() not in PLACE_WORDS and name not in names:
-            names.append(name)
-    return names
+def event_suggestions(clipping: Clipping) -> list[tuple[FoundDate, str]]:
+    """Each date said in the article's paragraphs (the first MAX_SCANNED) with the sentence that says it, by
+    date; one per sentence and date."""
+    seen, found = set(), []
+    for paragraph in dict.fromkeys(clipping.paragraphs[:MAX_SCANNED]):
+        for date in find_dates(paragraph, clipping.language, clipping.date):
+            sentence = _sentence_at(paragraph, date.start)
+            if (date.date.edtf(), sentence) not in seen:
+                seen.add((date.date.edtf(), sentence))
+                found.append((date, sentence))
+    found.sort(key=lambda pair: (pair[0].date.earliest(), pair[0].date.precision))
+    return found[:MAX_EVENTS]
 
 
-def article_text(clipping: Clipping, people: list[str], organisations: list[str], unknown: list[str]) -> str:
-    """The new article file: front matter for a writer to confirm, then the clipping's paragraphs."""
+def _sentence_at(paragraph: str, at: int) -> str:
+    start = 0
+    for boundary in _SENTENCE_RE.finditer(paragraph):
+        if boundary.end() > at:
+            return paragraph[start:boundary.start() + 1].strip()
+        start = boundary.end()
+    return paragraph[start:].strip()
+
+
+def front_matter(clipping: Clipping, people: list[str], organisations: list[str], unknown: tuple[list, list],
+                 document: str | None = None) -> list[str]:
+    """The draft's front matter: what the clipping says, what the site knows, and commented suggestions."""
     lines = ["---", f"title: {yaml_string(clipping.title)}", f"date: {clipping.date.isoformat()}"]
     if clipping.source:
         lines.append(f"source: {yaml_string(clipping.source)}")
     if clipping.source_url:
         lines.append(f"source_url: {yaml_string(clipping.source_url)}")
     lines += [f"summary: {yaml_string(clipping.summary)}", "draft: true  # imported: check it, then remove this line"]
-    lines.append("people:" + ("" if people else " []"))
-    lines += [f"  - {yaml_string(name)}" for name in people]
-    lines.append("organisations:" + ("" if organisations else " []"))
-    lines += [f"  - {yaml_string(name)}" for name in organisations]
-    if unknown:
-        lines.append("# Names in the text that the site does not know yet; add the right ones above:")
-        lines += [f"#   {name}" for name in unknown]
-    body = "\n\n".join(p.replace("<", "&lt;") for p in clipping.paragraphs)
-    return "\n".join(lines + ["---", "", body, ""])
+    for key, names, new, what in (("people", people, unknown[0], "People"),
+                                  ("organisations", organisations, unknown[1], "Organisations")):
+        lines.append(f"{key}:" + ("" if names else " []"))
+        lines += [f"  - {yaml_string(name)}" for name in names]
+        if new:
+            lines.append(f"# {what} named in the text that the site does not know yet; add the right ones above:")
+            lines += [f"#   {name}" for name in new]
+    if document:
+        mark = "# " if COMMENT_DOCUMENTS else ""
+        lines += [f"{mark}documents:  # the PDF this draft was imported from, copied beside it",
+                  f"{mark}  - file: {yaml_string(document)}", f"{mark}    title: {yaml_string(clipping.title)}",
+                  f"{mark}    date: {clipping.date.isoformat()}"]
+    suggestions = event_suggestions(clipping)
+    if suggestions:
+        lines.append("# events:  # dates found in the text: uncomment the real events, check each date, reword")
+        for date, sentence in suggestions:
+            lines += [f"#   - date: {date.date.edtf()}  # {' '.join(date.text.split())}",
+                      f"#     text: {yaml_string(sentence)}"]
+    return lines + ["---"]
 
 
-def read_clipping(path: Path) -> Clipping:
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise ClippingError(f"cannot read the file: {err.strerror}") from None
-    text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    start = text.lstrip()[:15].lower()
-    looks_html = path.suffix.lower() in (".html", ".htm") or start.startswith(("<!doctype", "<html"))
-    return from_html(text) if looks_html else from_text(text)
+def _markdown_paragraph(text: str) -> str:
+    """A paragraph of clipped text as Markdown that shows it as written: no markup, no accidental lists."""
+    text = text.replace("<", "&lt;")
+    return _MARKDOWN_START_RE.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
-def import_clipping(path: Path, content_dir: Path, known: dict[str, list[tuple[str, str]]]) -> Imported:
-    """Write content/articles/YYYY-MM-DD-<slug>.md for one clipping; never overwrites."""
-    clipping = read_clipping(path)
-    text = " ".join([clipping.title, *clipping.paragraphs])
-    people = names_in(text, known[PERSON])
-    organisations = names_in(text, known[ORGANISATION])
-    if clipping.source and clipping.source not in organisations:
-        organisations = [name for name in organisations if match_key(name) != match_key(clipping.source)]
-    known_keys = {match_key(alias) for pairs in known.values() for _, alias in pairs}
-    unknown = [name for name in capitalised_names(text) if match_key(name) not in known_keys
-               and not any(match_key(name) in match_key(k) for k in people + organisations)]
-    slug = slugify(clipping.title) or "clipping"
-    target = content_dir / "articles" / f"{clipping.date.isoformat()}-{slug}.md"
-    target.parent.mkdir(parents=True, exist_ok=True)
+def article_text(clipping: Clipping, people: list[str], organisations: list[str],
+                 unknown: tuple[list, list] = ([], []), document: str | None = None) -> str:
+    """The new article file: front matter for a writer to confirm, then the clipping's paragraphs."""
+    body = "\n\n".join(_markdown_paragraph(p) for p in clipping.paragraphs)
+    return "\n".join(front_matter(clipping, people, organisations, unknown, document) + ["", body, ""])
+
+
+def proposals(clipping: Clipping, known: Known) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Known people and organisations the clipping names, and the new names that look like either."""
+    text = "\n".join([clipping.title, *clipping.paragraphs])
+    people = known_in(text, known.entities[PERSON], person=True)
+    organisations = known_in(text, known.entities[ORGANISATION], person=False)
+    covered = [match_key(alias) for pairs in known.entities.values() for _, alias in pairs]
+    covered += [match_key(name) for name in people + organisations + [clipping.source]]  # the source has its field
+
+    def new(name: str) -> bool:
+        key = match_key(name)
+        return not any(key == other or f" {key} " in f" {other} " or f" {other} " in f" {key} " for other in covered
+                       if len(other) >= 4)
+
+    new_people, new_organisations = candidates(text, clipping.language)
+    return (people, organisations, [n for n in new_people if new(n)], [n for n in new_organisations if new(n)])
+
+
+def import_clipping(path: Path, content_dir: Path, known: Known) -> Imported:
+    """Write content/articles/YYYY-MM-DD-<slug>.md for one clipping (a folder with index.md and the file
+    itself for a PDF); never overwrites."""
+    clipping = read_clipping(path, known.language)
+    people, organisations, new_people, new_organisations = proposals(clipping, known)
+    name = f"{clipping.date.isoformat()}-{slugify(clipping.title) or 'clipping'}"
+    document = None
+    if clipping.is_pdf:
+        folder = content_dir / "articles" / name
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir()  # FileExistsError: an earlier import of the same document
+        document = f"{slugify(path.stem) or 'document'}.pdf"
+        shutil.copyfile(path, folder / document)
+        target = folder / "index.md"
+    else:
+        target = content_dir / "articles" / f"{name}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+    text = article_text(clipping, people, organisations, (new_people, new_organisations), document)
     with open(target, "x", encoding="utf-8") as handle:
-        handle.write(article_text(clipping, people, organisations, unknown))
-    return Imported(target, tuple(people), tuple(organisations), tuple(unknown))
+        handle.write(text)
+    return Imported(target, tuple(people), tuple(organisations), tuple(new_people), tuple(new_organisations),
+                    text.count("#   - date:"))

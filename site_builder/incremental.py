@@ -9,7 +9,6 @@ the whole site, as a build does."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +17,11 @@ from jinja2 import Environment
 
 from . import saved
 from .builder import Build, State, paused_gc, plan_site, update
-from .cache import Cache, forget_manifest, input_stats
+from .cache import Cache, Snapshot, changed_paths, forget_manifest
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostics
 from .index import Site
-from .load import RACY_NS, FileCache, file_digest, reload_article
-from .model import Article
+from .load import FileCache, reload
 from .pages import Plan
 from .render import make_environment
 
@@ -41,6 +39,7 @@ class Incremental:
     site: Site | None = None
     planned: Plan | None = None
     stats: dict = field(default_factory=dict)  # input file -> [size, mtime] when last built
+    taken_ns: int = 0  # when those were taken
     index_diags: list = field(default_factory=list)  # what reading and indexing reported then
     patched: bool = False  # the last rebuild reused the index
 
@@ -66,13 +65,14 @@ class Incremental:
                 self.state = None
                 self._start_from_build_cache(config)
             self.planned = None
-        stats = input_stats(config)
-        suspects = self._patch(config, stats) if self.planned is not None and self.state is not None else None
+        snapshot = Snapshot.take(config)
+        stats, taken_ns = snapshot.stats, snapshot.taken_ns
+        suspects = self._patch(config, stats, taken_ns) if self.planned is not None and self.state is not None else None
         self.patched = suspects is not None
         if suspects is None:
             before = len(diags.items)
             self.site = self.planned = None
-            site, planned = plan_site(config, diags, self.cache, workers=workers)
+            site, planned = plan_site(config, diags, self.cache, workers=workers, stats=stats, taken_ns=taken_ns)
             self.index_diags = diags.items[before:]
         else:
             site, planned = self.site, self.planned
@@ -83,7 +83,7 @@ class Incremental:
             return result
         forget_manifest(config)  # output/ will change under the build cache's feet
         self.state = update(config, planned, self.state, result, workers=workers, env=self.env, suspects=suspects)
-        self.config, self.site, self.planned, self.stats = config, site, planned, stats
+        self.config, self.site, self.planned, self.stats, self.taken_ns = config, site, planned, stats, taken_ns
         return result
 
     def _start_from_build_cache(self, config: SiteConfig) -> None:
@@ -93,61 +93,27 @@ class Incremental:
         self.cache.update(cache.records)
         self.state = cache.state(config)
 
-    def _patch(self, config: SiteConfig, stats: dict) -> set | None:
-        """The dependencies that may have changed, if only templates and the text of existing
-        articles changed since the last rebuild; None if the site must be read and indexed again."""
-        recent = time.time_ns() - RACY_NS  # a file this new may change again without a new time
-        changed = [path for path in stats.keys() | self.stats.keys()
-                   if stats.get(path) != self.stats.get(path) or stats[path][1] > recent]
+    def _patch(self, config: SiteConfig, stats: dict, taken_ns: int) -> set | None:
+        """The fragments that may have changed, if only templates and the text of existing articles
+        changed since the last rebuild (saved.text_edits, the rule `build` follows too); None if
+        the site must be read and indexed again. On success the new records are in a new Site and
+        a plan over it (the Site and its records are never changed)."""
         content = str(config.content_dir) + "/"
-        updates = []
-        for path in changed:
+        before = dict(self.cache)
+        for path in changed_paths(self.stats, self.taken_ns, stats):
             if not path.startswith(content):
                 continue  # a template: update() compares every template's digest
             rel = path[len(content):].replace("\\", "/")
             if path not in stats or path not in self.stats or rel not in self.cache:
                 return None  # a file added or deleted, site.yaml
-            if not rel.startswith("articles/"):
-                if _digest(path) == self.cache[rel][1]:
-                    continue  # touched, not changed
-                return None  # a notes or story file
-            before, after = reload_article(config, self.cache, rel)
-            if after is None:
+            if reload(config, self.cache, rel) is None:
                 return None
-            if after[1] == before[1]:
-                continue  # touched, not changed
-            old, new = before[2], after[2]
-            if old is None or new is None or old.path not in self.planned.view.by_path or before[3] != after[3] \
-                    or saved.structure(old) != saved.structure(new):
-                return None
-            updates.append((old, new, after))
-        suspects: set = set()
-        for old, new, after in updates:
-            _transplant(old, new)
-            self.cache[old.path] = (after[0], after[1], old, after[3])  # keep the record the index holds
-            self.site.sources[old.path] = after[1]
-            view = self.planned.view
-            view.teasers.pop(old.path, None)
-            for entry in view.events_of.get(old.path, ()):
-                view.entries.pop(id(entry), None)
-            view.dossiers = {}
-            suspects |= saved.suspects(old)
+        suspects = saved.text_edits(self.site.sources, before, self.cache)
+        if suspects is None:
+            return None
+        fresh = {path: self.cache[path].record for _, path in suspects}
+        if fresh:
+            sources = {**self.site.sources, **{path: self.cache[path].digest for path in fresh}}
+            self.site = self.site.with_articles(fresh, sources)
+            self.planned = self.planned.over(self.site, fresh, suspects)
         return suspects
-
-
-def _digest(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as stream:
-            return file_digest(stream.read())
-    except OSError:
-        return None
-
-
-def _transplant(old: Article, new: Article) -> None:
-    """Give the record the index holds the new record's values (it is frozen to everyone else)."""
-    for event, fresh in zip(old.events, new.events, strict=True):
-        for name in (f.name for f in dataclasses.fields(fresh)):
-            object.__setattr__(event, name, getattr(fresh, name))
-    for name in (f.name for f in dataclasses.fields(new)):
-        if name != "events":
-            object.__setattr__(old, name, getattr(new, name))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
@@ -12,6 +12,8 @@ from .load import Content
 from .model import FOLDERS, KINDS, ORGANISATION, PERSON, Article, Body, Event, Note, Ref, Role, StoryNote
 from .records import record
 from .slugs import is_slug, match_key, slugify, unslug
+from .urls import article as article_url
+from .urls import entity as entity_url
 
 Key = tuple[str, str]  # (kind, slug)
 
@@ -30,7 +32,7 @@ class Entity:
 
     @property
     def url(self) -> str:
-        return f"/{FOLDERS[self.kind]}/{self.slug}/"
+        return entity_url(self.kind, self.slug)
 
 
 @record
@@ -96,6 +98,74 @@ class Site:
     links: dict[str, tuple[Key | None, ...]]  # body source path -> resolved wikilinks
     sources: dict[str, bytes]  # content file (relative path) -> digest of its bytes
     files: FileMap = field(default_factory=FileMap)  # the files beside the text, and what links to them name
+
+    # -- facts about the whole site, computed on demand (nothing is stored into a Site) ---------
+
+    def most_covered(self, kind: str, limit: int) -> tuple[tuple[Key, int], ...]:
+        """The entities of a kind named by the most articles, with how many; ties by name."""
+        mentions = self.mentions
+        keys = [k for k in self.entities if k[0] == kind and k in mentions]
+        keys.sort(key=lambda k: (-len(mentions[k]), self.entities[k].name.casefold()))
+        return tuple((k, len(mentions[k])) for k in keys[:limit])
+
+    def story_ranking(self, slug: str) -> tuple[tuple[Key, int], ...]:
+        """The entities a story's articles name, the most named first, with how many articles."""
+        counts: Counter = Counter(k for a in self.stories[slug].articles for k, _ in self.named[a.path])
+        ranked = sorted(counts, key=lambda k: (-counts[k], self.entities[k].name.casefold(), k))
+        return tuple((k, counts[k]) for k in ranked)
+
+    def with_articles(self, fresh: dict[str, Article], sources: dict[str, bytes]) -> Site:
+        """This site with some articles' records replaced by new records of the same structure
+        (saved.structure: the same names, dates, events, tags, stories and wikilinks), and the
+        digests of the files read: what the preview does after an edit to their text. A new Site:
+        records and sites stay frozen."""
+        old = {a.path: a for a in self.articles if a.path in fresh}
+        entries: dict[int, TimelineEntry] = {}  # id of an entry -> the entry of the new records
+        for entry in self.timeline:
+            if entry.article.path in fresh:
+                article = fresh[entry.article.path]
+                event = next(e for e in article.events if e.order == entry.event.order)
+                entries[id(entry)] = TimelineEntry(event, article, entry.entities)
+        keys = {k for path in old for k, _ in self.named[path]}
+        stories = {r.text for a in old.values() for r in a.stories}
+        tags = {slugify(t) for a in old.values() for t in a.tags}
+
+        def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
+            return tuple(fresh.get(a.path, a) for a in articles)
+
+        def swap_entries(timeline: tuple[TimelineEntry, ...]) -> tuple[TimelineEntry, ...]:
+            return tuple(entries.get(id(e), e) for e in timeline)
+        mentions = dict(self.mentions)
+        timelines = dict(self.timelines)
+        for key in keys:
+            if key in mentions:
+                mentions[key] = tuple(Mention(fresh.get(m.article.path, m.article), m.role) for m in mentions[key])
+            if key in timelines:
+                timelines[key] = swap_entries(timelines[key])
+        return replace(
+            self, articles=swap(self.articles), mentions=mentions, timeline=swap_entries(self.timeline),
+            timelines=timelines, sources=sources,
+            stories={**self.stories, **{s: replace(self.stories[s], articles=swap(self.stories[s].articles))
+                                        for s in stories if s in self.stories}},
+            tags={**self.tags, **{t: replace(self.tags[t], articles=swap(self.tags[t].articles))
+                                  for t in tags if t in self.tags}})
+
+
+def graph_id(key: Key) -> str:
+    """An entity's id in graph.json: its folder and slug."""
+    return f"{FOLDERS[key[0]]}/{key[1]}"
+
+
+def graph_edges(articles) -> list[tuple[str, str, list[str]]]:
+    """Pairs of entities named together, by graph id, with the slugs of the articles naming both,
+    from (slug, keys of the entities it names) of every article, oldest first."""
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for slug, keys in articles:
+        names = sorted(graph_id(k) for k in keys)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                pairs.setdefault((a, b), []).append(slug)
+    return [(a, b, slugs) for (a, b), slugs in pairs.items()]
 
 
 class _Registry:
@@ -224,7 +294,7 @@ def _unique_urls(articles: list[Article], diags: Diagnostics) -> list[Article]:
     for article in sorted(articles, key=lambda a: a.path):
         other = seen.setdefault(article.slug, article)
         if other is not article:
-            url = f"/articles/{article.slug}/"
+            url = article_url(article.slug)
             diags.error(article.src, f"{url} is also the page of {other.src.path}; rename one of the files")
             diags.error(other.src, f"{url} is also the page of {article.src.path}; rename one of the files")
     kept = {id(a) for a in seen.values()}

@@ -16,19 +16,8 @@ from .dates import DateError, parse_published
 from .diagnostics import Diagnostics, SourcePos
 from .fields import Reader, describe, read_documents, read_file_field, read_picture
 from .files import LARGE, find_files, read_asset
-from .model import (
-    FOLDERS,
-    ORGANISATION,
-    PERSON,
-    Article,
-    Asset,
-    Body,
-    Event,
-    Note,
-    Ref,
-    Role,
-    StoryNote,
-)
+from .model import FOLDERS, ORGANISATION, PERSON, Article, Asset, Body, Event, Note, Ref, Role, StoryNote
+from .records import record
 from .slugs import SLUG_RULE, is_slug, slugify
 
 PICTURE_KEYS = ("image", "image_alt", "image_credit")
@@ -54,17 +43,42 @@ class Content:
     files: tuple[Asset, ...] = ()  # the files beside the text (files.py)
 
 
-FileCache = dict  # rel path -> ((size, mtime), hash of the bytes, record or None, its diagnostics)
+@record
+class Entry:
+    """What the cache keeps of one content file: its size and time, when they were taken, a digest
+    of its bytes, its record (None if it has errors) and its diagnostics."""
+
+    stat: tuple[int, int]  # (size, mtime in ns)
+    seen: int  # when the stat was taken (ns): a file this recent may change again without a new time
+    digest: bytes
+    record: object
+    diags: tuple
+
+    def trusted(self, now: tuple[int, int]) -> bool:
+        """Whether a file of this size and time is surely the one read: the same stat, and a time
+        older than the snapshot that took it by more than a timestamp may lag (as git does for
+        racily clean files). Otherwise the file is read and hashed; if its bytes are the same, it is
+        unchanged."""
+        return self.stat == now and not racy(now[1], self.seen)
+
+
+def racy(mtime_ns: int, snapshot_ns: int) -> bool:
+    """Whether a file with this time may have changed again, unseen, after a snapshot taken then."""
+    return mtime_ns >= snapshot_ns - RACY_NS
+
+
+FileCache = dict  # rel path -> Entry
 
 
 def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None = None,
-                 workers: int | None = None, stats: dict[str, list[int]] | None = None) -> Content:
+                 workers: int | None = None, stats: dict[str, list[int]] | None = None,
+                 taken_ns: int | None = None) -> Content:
     """Every content file, read and checked; problems go to diags.
 
     With a cache (kept by the caller for one config), a file whose bytes have not
     changed is not parsed again: its record and its diagnostics are reused. Files
     to parse are shared between processes (parallel.split; workers=1: this one).
-    `stats`, when the caller has just taken them (cache.input_stats), save a stat per file."""
+    `stats`, when the caller has just taken them (cache.input_stats, at taken_ns), save a stat per file."""
     root = config.content_dir
     cache = {} if cache is None else cache
     files = [(rel, _read_article, ()) for rel in _md_files(root, "articles", recursive=True)]
@@ -72,7 +86,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
               for rel in _md_files(root, FOLDERS[kind], folders=True)]
     files += [(rel, _read_story, ()) for rel in _md_files(root, "stories")]
     _check_note_folders(config, files, diags)
-    stat = _Stat(config, stats)
+    stat = _Stat(config, stats, taken_ns)
     _parse_stale(config, cache, files, workers, stat)
     sources: dict[str, bytes] = {}
     loaded = {reader: [] for _, reader, _ in files}
@@ -96,21 +110,21 @@ def _load_assets(config: SiteConfig, diags: Diagnostics, cache: FileCache, sourc
         try:
             now = stat(rel)
             hit = cache.get(ASSET + rel)
-            if hit is None or hit[0] != now or now[1] > stat.racy_after:
+            if hit is None or not hit.trusted(now):
                 with open(stat.root + rel, "rb") as stream:
                     raw = stream.read()
                 digest = file_digest(raw)
-                hit = (now, *hit[1:]) if hit and hit[1] == digest else \
-                    (now, digest, read_asset(config, rel, raw, digest), ())
+                asset = hit.record if hit and hit.digest == digest else read_asset(config, rel, raw, digest)
+                hit = Entry(now, stat.taken, digest, asset, ())
                 cache[ASSET + rel] = hit
         except OSError as err:
             diags.error(SourcePos(config.display_path(rel)), f"cannot read the file: {err.strerror}")
             continue
-        asset = hit[2]
+        asset = hit.record
         if asset.size > LARGE:
             diags.warning(asset.src, f"is {asset.size / 1048576:.0f} MB; GitHub Pages refuses files over 100 MB "
                                      "and warns above 50 MB: publish it elsewhere and link to it with url:")
-        sources[rel] = hit[1]
+        sources[rel] = hit.digest
         assets.append(asset)
     return tuple(assets)
 
@@ -129,12 +143,11 @@ def _check_note_folders(config: SiteConfig, files: list, diags: Diagnostics) -> 
 
 
 class _Stat:
-    """(size, mtime) of a content file: taken now, or the caller's, and when a file this
-    recent may still change without its time changing (RACY_NS)."""
+    """(size, mtime) of a content file: taken now, or the caller's, taken at `taken`."""
 
-    def __init__(self, config: SiteConfig, stats: dict[str, list[int]] | None):
+    def __init__(self, config: SiteConfig, stats: dict[str, list[int]] | None, taken_ns: int | None = None):
         self.root, self.stats = os.path.join(config.content_dir, ""), stats or {}
-        self.racy_after = time.time_ns() - RACY_NS
+        self.taken = time.time_ns() if taken_ns is None or not stats else taken_ns
 
     def __call__(self, rel: str) -> tuple[int, int]:
         path = self.root + rel  # (as input_stats names it; os.path.join costs more, eleven thousand times)
@@ -153,7 +166,7 @@ def _parse_stale(config: SiteConfig, cache: FileCache, files: list, workers: int
             now = stat(rel)
         except OSError:
             continue  # reported when it is loaded
-        if hit is None or hit[0] != now:
+        if hit is None or hit.stat != now:
             stale.append((rel, reader, args))
     if len(stale) < parallel.MINIMUM or workers == 1:
         return  # loaded one by one below
@@ -175,12 +188,23 @@ def file_digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
-def reload_article(config: SiteConfig, cache: FileCache, rel: str) -> tuple[tuple | None, tuple | None]:
-    """Read one article file again through the cache: its cache entry before and after
-    ((stat, digest, record or None, diagnostics)); after is None if it cannot be read."""
+def reload(config: SiteConfig, cache: FileCache, rel: str) -> Entry | None:
+    """Read one content file again through the cache, as load_content does: its entry, or None if
+    it cannot be read."""
+    reader, args = _reader_of(rel)
     before, diags = cache.get(rel), Diagnostics()
-    _load_cached(config, diags, cache, {}, rel, _read_article)
-    return before, None if diags.errors and cache.get(rel) is before else cache.get(rel)
+    _load_cached(config, diags, cache, {}, rel, reader, *args)
+    after = cache.get(rel)
+    return None if after is None or (diags.errors and after is before) else after
+
+
+def _reader_of(rel: str) -> tuple:
+    folder = rel.split("/", 1)[0]
+    if folder == "articles":
+        return _read_article, ()
+    if folder == "stories":
+        return _read_story, ()
+    return _read_note, (next(kind for kind, name in FOLDERS.items() if name == folder),)
 
 
 def _md_files(root: Path, folder: str, recursive: bool = False, folders: bool = False) -> list[str]:
@@ -213,23 +237,22 @@ def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, sourc
     try:
         now = stat(rel)
         hit = cache.get(rel)
-        # A file changed within the last seconds may change again without a new mtime: read it.
-        if hit is None or hit[0] != now or now[1] > stat.racy_after:
+        if hit is None or not hit.trusted(now):
             with open(stat.root + rel, "rb") as stream:
                 raw = stream.read()
             digest = file_digest(raw)
-            if hit is None or hit[1] != digest:
+            if hit is None or hit.digest != digest:
                 local = Diagnostics()
-                hit = (now, digest, _load(config, rel, raw, local, reader, *args), tuple(local.items))
+                hit = Entry(now, stat.taken, digest, _load(config, rel, raw, local, reader, *args), tuple(local.items))
             else:
-                hit = (now, *hit[1:])  # touched, not changed
+                hit = Entry(now, stat.taken, digest, hit.record, hit.diags)  # touched, not changed
             cache[rel] = hit
     except OSError as err:
         diags.error(SourcePos(config.display_path(rel), 1), f"cannot read the file: {err.strerror}")
         return None
-    diags.items.extend(hit[3])
-    sources[rel] = hit[1]
-    return hit[2]
+    diags.items.extend(hit.diags)
+    sources[rel] = hit.digest
+    return hit.record
 
 
 def _load(config: SiteConfig, rel: str, raw: bytes, diags: Diagnostics, reader, *args):

@@ -14,11 +14,13 @@ import contextvars
 import dataclasses
 import io
 import pickle
+from collections.abc import Mapping
 
 from . import files
 from .config import SiteConfig
+from .fragments import in_file
 from .index import Site
-from .load import Content
+from .load import ASSET, Content, Entry
 from .model import Article, Ref
 
 
@@ -107,7 +109,25 @@ def structure(article: Article) -> tuple:
             files.written(article))
 
 
-def suspects(article: Article) -> set[tuple]:
-    """The dependencies (pages._View) an article's text can change when its structure does not."""
-    return {("teaser", article.path), ("article", article.path), ("events", article.path),
-            ("named", article.path), ("links", article.body.src.path), ("documents", article.path)}
+def text_edits(indexed: Mapping[str, bytes], before: Mapping[str, Entry], after: Mapping[str, Entry]) -> set | None:
+    """The one rule, for build and serve alike, of when an index can be reused: the fragments that
+    may have changed, if every content file that differs from those the index was made from
+    (`indexed`: path -> digest) is an article whose structure and diagnostics are as they were;
+    None if the site must be indexed again. `before` holds the entries the index was made from,
+    `after` those of the files as they are now (every content file)."""
+    if len(indexed) != len(after):
+        return None  # a file added or deleted
+    suspects: set = set()
+    for rel, digest in indexed.items():
+        new = after.get(rel) or after.get(ASSET + rel)  # (a file beside the text is cached as ASSET + path)
+        if new is None:
+            return None  # a file added or deleted
+        if new.digest == digest:
+            continue
+        old = before.get(rel)
+        if not (rel.startswith("articles/") and rel.endswith(".md")) or old is None or old.digest != digest \
+                or old.record is None or new.record is None or old.diags != new.diags \
+                or structure(old.record) != structure(new.record):
+            return None
+        suspects |= in_file(rel)
+    return suspects

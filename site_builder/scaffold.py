@@ -1,12 +1,16 @@
-"""`new article|person|organisation|story`: a new content file with the contract's front matter."""
+"""`new article|person|organisation|story`: a new content file with the contract's front matter;
+`new site DIR`: a whole site folder to start from."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from .frontmatter import yaml_string
-from .slugs import slugify
+from .slugs import slugify, unslug
 
 FOLDERS = {"article": "articles", "person": "people", "organisation": "organisations", "story": "stories"}
 
@@ -42,3 +46,53 @@ def new_file(content_dir: Path, kind: str, name: str, today: dt.date | None = No
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite
         handle.write(template_for(kind, name, today))
     return path
+
+
+STARTER = Path(__file__).resolve().parent / "starter"
+BUILDER = Path(__file__).resolve().parent.parent
+PLACEHOLDER_REPOSITORY = "your-account/site-builder"
+_GITHUB_REMOTE = re.compile(r"github\.com[:/]([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+
+
+@dataclass
+class NewSite:
+    folder: Path
+    files: list[Path]
+    builder_repository: str | None  # None: not found; the workflows name a placeholder to edit
+
+
+def new_site(folder: Path, builder_repository: str | None = None, ref: str = "main") -> NewSite:
+    """A site folder to start from: content/ with site.yaml (every setting explained) and one
+    example of each kind, a .gitignore, and the pull-request and Pages workflows, which check out
+    the builder from GitHub (by default the repository this builder was cloned from).
+    FileExistsError when the folder exists and is not empty."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise FileExistsError(17, "already exists and is not empty", str(folder))
+    builder_repository = builder_repository or _builder_repository()
+    slug = slugify(folder.resolve().name) or "dossiers"
+    values = {"@BUILDER_REPOSITORY@": builder_repository or PLACEHOLDER_REPOSITORY, "@BUILDER_REF@": ref,
+              "@SLUG@": slug, "@TITLE@": yaml_string(unslug(slug))}
+    targets = {path: path.relative_to(STARTER) for path in sorted(STARTER.rglob("*")) if path.is_file()}
+    renamed = {Path("gitignore"): Path(".gitignore")}
+    written = []
+    for source, rel in targets.items():
+        rel = renamed.get(rel, Path(".github", rel) if rel.parts[0] == "workflows" else rel)
+        text = source.read_text(encoding="utf-8")
+        for placeholder, value in values.items():
+            text = text.replace(placeholder, value)
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return NewSite(folder, written, builder_repository)
+
+
+def _builder_repository() -> str | None:
+    """OWNER/REPO of the GitHub repository this builder was cloned from, if it was."""
+    try:
+        url = subprocess.run(["git", "-C", str(BUILDER), "remote", "get-url", "origin"], capture_output=True,
+                             text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = _GITHUB_REMOTE.search(url)
+    return match.group(1) if match else None

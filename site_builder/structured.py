@@ -52,16 +52,16 @@ def news_article(page: dict, absolute, website: dict) -> dict:
 def entity(page: dict, absolute, full: bool) -> dict:
     """A Person with alternateName, dates and roles, or an Organization with its parent."""
     url = absolute(page["url"])
-    dates = {d["label"]: d["iso"] for d in page["dates"]}
-    facts = {f["label"]: f["value"] for f in page["facts"]}
+    dates = {d["key"]: d["iso"] for d in page["dates"]}  # by the content format's keys, not the labels shown
+    facts = {f["key"]: f["value"] for f in page["facts"]}
     data = {"@type": TYPES[page["kind"]], "@id": url + "#id", "name": page["name"], "url": url,
             "alternateName": page["aliases"] or None, "sameAs": page["links"] or None,
             "image": image(page["image"]) if page.get("image") else None}
     if page["kind"] == "person":
-        data.update(birthDate=dates.get("Born"), deathDate=dates.get("Died"), nationality=facts.get("Nationality"),
+        data.update(birthDate=dates.get("born"), deathDate=dates.get("died"), nationality=facts.get("nationality"),
                     memberOf=[_role(r, absolute) for r in page["roles"]] or None)
     else:
-        data.update(foundingDate=dates.get("Founded"), dissolutionDate=dates.get("Dissolved"),
+        data.update(foundingDate=dates.get("founded"), dissolutionDate=dates.get("dissolved"),
                     parentOrganization=ref(page["parent"], absolute) if page["parent"] else None,
                     subOrganization=[ref(c, absolute) for c in page["children"]] or None)
     return {k: v for k, v in data.items() if v is not None}

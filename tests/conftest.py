@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.server
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,13 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that uses the browser is marked `browser`, so `-m "not browser"` starts no Chromium."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -105,55 +114,102 @@ def published(tmp_path_factory):
 
 
 def edit(path, old, new):
+    """Replace the first `old` in a text file by `new` (it must be there)."""
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-# Each step changes the site the way a writer does; they apply one after the other.
-EDITS = {
-    "an article title": lambda c: edit(c / "articles/second.md", "title: Second article", "title: Second, edited"),
-    "a body paragraph": lambda c: edit(c / "articles/second.md", "Body of the second", "Body, with [[AO]], of the"),
-    "a role": lambda c: edit(c / "articles/second.md", "role: foreign ministry spokesman", "role: minister"),
-    "an article date": lambda c: edit(c / "articles/second.md", "date: 2020-02-01T10:30:00", "date: 2019-12-01"),
-    "an event date": lambda c: edit(c / "articles/2020/2020-01-10-first.md", "date: 2019-05-01", "date: 1990"),
-    "a person's name": lambda c: edit(c / "people/ana-lopez.md", "name: Ana María López", "name: Ana M. López"),
-    "a notes file renamed": lambda c: (c / "people/ana-lopez.md").rename(c / "people/ana-maria-lopez.md"),
-    "a role in notes": lambda c: edit(c / "people/ana-maria-lopez.md", "organisation: Agency One",
-                                      "organisation: Sub Agency"),
-    "a story note": lambda c: edit(c / "stories/the-case.md", "summary: A story of two articles.",
-                                   "summary: Two articles."),
-    "an article deleted": lambda c: (c / "articles/2020/third.md").unlink(),
-    "an article added": lambda c: (c / "articles/fourth.md").write_text(
+def snapshot(folder) -> dict[str, bytes]:
+    """Every file under folder, by its path relative to it: equal snapshots, byte-identical trees."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@dataclasses.dataclass(frozen=True)
+class Edit:
+    """A change a writer makes to the basic site; `prepare` first brings a fresh copy of it to
+    where the change applies (each edit is independent of the others)."""
+
+    change: Callable[[Path], object]
+    prepare: Callable[[Path], object] | None = None
+
+    def __call__(self, content: Path) -> None:
+        self.change(content)
+
+
+def _fourth(c: Path) -> None:
+    (c / "articles/fourth.md").write_text(
         "---\ntitle: Fourth\ndate: 2021-03-04\nstory: new-story\ntags: [New tag]\npeople: [Zoe Zed]\n"
         "events:\n  - date: 2021\n    text: It happened.\n    people: [Zoe Zed, Ana Lopez]\n---\nText.\n",
-        encoding="utf-8"),
-    "a file touched": lambda c: (c / "organisations/agency-one.md").touch(),
-    "a template": lambda c: (c.parent / "templates").mkdir() or (c.parent / "templates/tag.html").write_text(
-        (ROOT / "templates/tag.html").read_text().replace('<p class="kicker">Tag</p>', "<p>Topic</p>")),
-    "a static file": lambda c: (c.parent / "templates/static").mkdir() or (
-        c.parent / "templates/static/extra.css").write_text("p { margin: 0 }\n"),
-    "a static file removed": lambda c: (c.parent / "templates/static/extra.css").unlink(),
-    "an article made draft": lambda c: edit(c / "articles/fourth.md", "title: Fourth", "title: Fourth\ndraft: true"),
+        encoding="utf-8")
+
+
+def _own_templates(c: Path) -> Path:
+    (c.parent / "templates/static").mkdir(parents=True, exist_ok=True)
+    return c.parent / "templates"
+
+
+def _picture(c: Path) -> None:
+    write_picture(c / "files/photo.png", 20, 10)
+    append(c / "articles/second.md", "\n![A photo](../files/photo.png)\n")
+    edit(c / "people/ana-lopez.md", "name: Ana", "image: /files/photo.png\nname: Ana")
+
+
+def _document(c: Path) -> None:
+    (c / "files").mkdir(exist_ok=True)
+    (c / "files/report.pdf").write_bytes(b"%PDF-1.4 one")
+    edit(c / "articles/second.md", "title: Second", "documents:\n  - file: ../files/report.pdf\n"
+         "    title: The report\ntitle: Second")
+    edit(c / "articles/second.md", "text: Interval event.", "text: Interval event.\n    source: /files/report.pdf")
+
+
+def _loose(c: Path) -> None:
+    (c / "files").mkdir(exist_ok=True)
+    (c / "files/data.csv").write_text("a,b\n")
+
+
+EDITS = {
+    "an article title": Edit(lambda c: edit(c / "articles/second.md", "title: Second article",
+                                            "title: Second, edited")),
+    "a body paragraph": Edit(lambda c: edit(c / "articles/second.md", "Body of the second",
+                                            "Body, with [[AO]], of the")),
+    "a role": Edit(lambda c: edit(c / "articles/second.md", "role: foreign ministry spokesman", "role: minister")),
+    "an article date": Edit(lambda c: edit(c / "articles/second.md", "date: 2020-02-01T10:30:00", "date: 2019-12-01")),
+    "an event date": Edit(lambda c: edit(c / "articles/2020/2020-01-10-first.md", "date: 2019-05-01", "date: 1990")),
+    "a person's name": Edit(lambda c: edit(c / "people/ana-lopez.md", "name: Ana María López",
+                                           "name: Ana M. López")),
+    "a notes file renamed": Edit(lambda c: (c / "people/ana-lopez.md").rename(c / "people/ana-maria-lopez.md")),
+    "a role in notes": Edit(lambda c: edit(c / "people/ana-lopez.md", "organisation: Agency One",
+                                           "organisation: Sub Agency")),
+    "a story note": Edit(lambda c: edit(c / "stories/the-case.md", "summary: A story of two articles.",
+                                        "summary: Two articles.")),
+    "an article deleted": Edit(lambda c: (c / "articles/2020/third.md").unlink()),
+    "an article added": Edit(_fourth),
+    "a file touched": Edit(lambda c: (c / "organisations/agency-one.md").touch()),
+    "a template": Edit(lambda c: (c.parent / "templates").mkdir() or (c.parent / "templates/tag.html").write_text(
+        (ROOT / "templates/tag.html").read_text().replace('<p class="kicker">Tag</p>', "<p>Topic</p>"))),
+    "a static file": Edit(lambda c: (_own_templates(c) / "static/extra.css").write_text("p { margin: 0 }\n"),
+                          prepare=_own_templates),
+    "a static file removed": Edit(lambda c: (c.parent / "templates/static/extra.css").unlink(),
+                                  prepare=lambda c: (_own_templates(c) / "static/extra.css").write_text("p {}\n")),
+    "an article made draft": Edit(lambda c: edit(c / "articles/fourth.md", "title: Fourth",
+                                                 "title: Fourth\ndraft: true"), prepare=_fourth),
     # Files beside the text (files.py): each added, changed, renamed and deleted, with what names it.
-    "a picture added": lambda c: (write_picture(c / "files/photo.png", 20, 10), append(
-        c / "articles/second.md", "\n![A photo](../files/photo.png)\n"), edit(
-        c / "people/ana-maria-lopez.md", "name: Ana", "image: /files/photo.png\nname: Ana")),
-    "a picture changed": lambda c: write_picture(c / "files/photo.png", 30, 12),
-    "a document added": lambda c: ((c / "files/report.pdf").write_bytes(b"%PDF-1.4 one"), edit(
-        c / "articles/second.md", "title: Second", "documents:\n  - file: ../files/report.pdf\n"
-        "    title: The report\ntitle: Second"), edit(c / "articles/second.md", "text: Interval event.",
-                                                   "text: Interval event.\n    source: /files/report.pdf")),
-    "a document retitled": lambda c: edit(c / "articles/second.md", "title: The report", "title: The full report"),
-    "a file renamed": lambda c: ((c / "files/report.pdf").rename(c / "files/report-2020.pdf"), edit(
+    "a picture added": Edit(_picture),
+    "a picture changed": Edit(lambda c: write_picture(c / "files/photo.png", 30, 12), prepare=_picture),
+    "a document added": Edit(_document),
+    "a document retitled": Edit(lambda c: edit(c / "articles/second.md", "title: The report",
+                                               "title: The full report"), prepare=_document),
+    "a file renamed": Edit(lambda c: ((c / "files/report.pdf").rename(c / "files/report-2020.pdf"), edit(
         c / "articles/second.md", "file: ../files/report.pdf", "file: ../files/report-2020.pdf"), edit(
         c / "articles/second.md", "source: /files/report.pdf", "source: /files/report-2020.pdf")),
-    "a loose file added": lambda c: (c / "files/data.csv").write_text("a,b\n"),
-    "a loose file changed": lambda c: (c / "files/data.csv").write_text("a,b\n1,2\n"),
-    "a picture deleted": lambda c: ((c / "files/photo.png").unlink(), edit(
+        prepare=_document),
+    "a loose file added": Edit(_loose),
+    "a loose file changed": Edit(lambda c: (c / "files/data.csv").write_text("a,b\n1,2\n"), prepare=_loose),
+    "a picture deleted": Edit(lambda c: ((c / "files/photo.png").unlink(), edit(
         c / "articles/second.md", "![A photo](../files/photo.png)", ""), edit(
-        c / "people/ana-maria-lopez.md", "image: /files/photo.png\n", "")),
-    "a loose file deleted": lambda c: (c / "files/data.csv").unlink(),
+        c / "people/ana-lopez.md", "image: /files/photo.png\n", "")), prepare=_picture),
+    "a loose file deleted": Edit(lambda c: (c / "files/data.csv").unlink(), prepare=_loose),
 }
 
 

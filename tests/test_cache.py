@@ -3,8 +3,10 @@
 import os
 import shutil
 import time
+from pathlib import Path
 
-from conftest import EDITS, SITES, age_everything, run_build
+import pytest
+from conftest import EDITS, SITES, age_everything, edit, run_build, snapshot
 
 from site_builder import builder, parallel
 from site_builder.builder import build
@@ -13,36 +15,33 @@ from site_builder.config import load_config
 from site_builder.diagnostics import Diagnostics
 
 
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
 def cached_build(content, output, **options):
     diags = Diagnostics()
     return build(load_config(content, diags, output_dir=output, **{"no_search": True, **options}))
 
 
-def test_a_cached_rebuild_after_each_kind_of_edit_equals_a_cold_build(tmp_path):
+# Edits that change no name, date, event, tag, story or wikilink reuse the last build's index.
+REUSED = {"an article title", "a file touched", "a template", "a static file", "a static file removed",
+          "a document retitled"}
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_a_cached_rebuild_after_each_kind_of_edit_equals_a_cold_build(name, tmp_path):
     shutil.copytree(SITES / "basic", tmp_path / "site", ignore=shutil.ignore_patterns(".cache"))
     content = tmp_path / "site" / "content"
+    if EDITS[name].prepare:
+        EDITS[name].prepare(content)
     age_everything(tmp_path / "site")
     first = cached_build(content, tmp_path / "out", no_search=False)
     assert first.rendered and (tmp_path / "site/.cache/site-builder").is_dir()
-    reused = []
-    for step, (name, change) in enumerate(EDITS.items()):
-        change(content)
-        age_everything(tmp_path / "site", seconds=1800 - step)
-        again = cached_build(content, tmp_path / "out", no_search=False)
-        if not again.reindexed:
-            reused.append(name)
-        assert not again.diags.errors and not again.unchanged, name
-        assert len(again.rendered) < len(first.rendered) or name == "a person's name", name  # the cache was used
-        cold = run_build(content, tmp_path / f"cold-{step}", use_cache=False)
-        assert not cold.diags.errors
-        assert snapshot(tmp_path / "out") == snapshot(tmp_path / f"cold-{step}"), name
-    # Edits that change no name, date, event, tag, story or wikilink reuse the last build's index.
-    assert reused == ["an article title", "a file touched", "a template", "a static file", "a static file removed",
-                      "a document retitled"]
+    EDITS[name](content)
+    age_everything(tmp_path / "site", seconds=1800)
+    again = cached_build(content, tmp_path / "out", no_search=False)
+    assert not again.diags.errors and not again.unchanged
+    assert again.reindexed == (name not in REUSED)
+    assert len(again.rendered) < len(first.rendered) or name == "a person's name"  # the cache was used
+    assert not run_build(content, tmp_path / "cold", use_cache=False).diags.errors
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
 
 
 def test_text_edits_one_after_another_reuse_the_index_and_equal_a_cold_build(tmp_path):
@@ -97,16 +96,21 @@ def test_reading_and_rendering_on_two_processes_gives_the_same_bytes(tmp_path, m
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
 
 
-def test_two_processes_share_the_steps_as_they_go(monkeypatch):
+def test_two_processes_share_the_steps_as_they_go(monkeypatch, tmp_path):
     monkeypatch.setattr(parallel, "MINIMUM", 1)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    parent_is_far = tmp_path / "parent-took-190-steps"
 
     def work(main: bool, steps) -> list[int]:
         done = []
         for step in steps:
-            if not main and not done:
-                time.sleep(1)  # the child is slow at first: the parent takes the steps meanwhile
+            if not main and not done:  # the child is slow at first: the parent takes the steps meanwhile
+                deadline = time.monotonic() + 30
+                while not parent_is_far.exists() and time.monotonic() < deadline:
+                    time.sleep(0.01)
             done.append(step)
+            if main and len(done) == 190:
+                parent_is_far.touch()
         return done
     child, parent = parallel.share(200, work)
     assert sorted(child + parent) == list(range(200))
@@ -172,3 +176,61 @@ def test_when_saving_in_the_background_fails_the_next_build_reads_and_indexes_ag
     EDITS["a file touched"](content)
     age_everything(tmp_path / "site")
     assert not cached_build(content, tmp_path / "out").reindexed  # the index was saved this time
+
+
+def test_a_build_right_after_a_build_finds_nothing_changed_though_a_file_was_just_saved(tmp_path):
+    shutil.copytree(SITES / "basic", tmp_path / "site", ignore=shutil.ignore_patterns(".cache"))
+    content = tmp_path / "site" / "content"
+    age_everything(tmp_path / "site")
+    cached_build(content, tmp_path / "out")
+    EDITS["an article title"](content)  # saved just now: its time is too recent to be trusted alone
+    assert cached_build(content, tmp_path / "out").rendered
+    again = cached_build(content, tmp_path / "out")
+    assert again.unchanged and again.rendered == []  # its bytes were read and found the same
+
+
+def test_a_file_saved_twice_within_a_tick_of_the_snapshot_is_read_again_later(tmp_path, monkeypatch):
+    shutil.copytree(SITES / "basic", tmp_path / "site", ignore=shutil.ignore_patterns(".cache"))
+    content = tmp_path / "site" / "content"
+    age_everything(tmp_path / "site")
+    clock = [time.time_ns()]
+    monkeypatch.setattr(time, "time_ns", lambda: clock[0])
+    article = content / "articles/second.md"
+    tick = clock[0] - 1_000_000_000  # saved a second before the build takes its snapshot
+    os.utime(article, ns=(tick, tick))
+    cached_build(content, tmp_path / "out")
+    edit(article, "title: Second article", "title: Second artic1e")  # saved again: same size, same time
+    os.utime(article, ns=(tick, tick))
+    clock[0] += 60_000_000_000  # a minute later: the time is old now, but was not at the snapshot
+    again = cached_build(content, tmp_path / "out")
+    assert not again.unchanged and "Second artic1e" in (tmp_path / "out/articles/second/index.html").read_text()
+    run_build(content, tmp_path / "cold", no_search=True)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
+
+
+def test_a_fresh_checkout_with_its_cache_and_output_restored_renders_nothing(tmp_path, monkeypatch):
+    shutil.copytree(SITES / "basic", tmp_path / "a", ignore=shutil.ignore_patterns(".cache"))
+    monkeypatch.chdir(tmp_path / "a")
+    first = cached_build(Path("content"), Path("output"), no_search=False)
+    assert first.rendered
+    # Elsewhere, every file written anew (new times, new inodes), as CI restores a cache.
+    shutil.copytree(tmp_path / "a", tmp_path / "b", copy_function=shutil.copy)
+    monkeypatch.chdir(tmp_path / "b")
+    again = cached_build(Path("content"), Path("output"), no_search=False)
+    assert not again.diags.errors and not again.reindexed and again.rendered == []
+    run_build(Path("content"), tmp_path / "cold")
+    assert snapshot(tmp_path / "b/output") == snapshot(tmp_path / "cold")
+
+
+
+def test_a_restored_output_that_differs_from_the_cache_is_written_again(tmp_path, monkeypatch):
+    shutil.copytree(SITES / "basic", tmp_path / "a", ignore=shutil.ignore_patterns(".cache"))
+    monkeypatch.chdir(tmp_path / "a")
+    cached_build(Path("content"), Path("output"))
+    shutil.copytree(tmp_path / "a", tmp_path / "b", copy_function=shutil.copy)
+    (tmp_path / "b/output/tags/trial/index.html").write_text("not what the build wrote")
+    monkeypatch.chdir(tmp_path / "b")
+    again = cached_build(Path("content"), Path("output"))
+    assert len(again.rendered) == again.total  # output/ is not the build's: it is written whole
+    run_build(Path("content"), tmp_path / "cold", no_search=True)
+    assert snapshot(tmp_path / "b/output") == snapshot(tmp_path / "cold")

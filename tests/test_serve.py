@@ -118,28 +118,33 @@ def test_broken_content_shows_an_overlay_over_the_last_good_page_until_fixed(ser
     served.wait_until(lambda: "build-errors" not in served.get("/articles/second/")[1], "the overlay to clear")
 
 
-async def reload_messages(url: str, seconds: float, actions=()) -> list[dict]:
-    """Speak livereload's protocol as livereload.js does; collect reload commands for a while."""
+async def reload_messages(url: str, seconds: float, on_reload=(), until: int | None = None) -> list[dict]:
+    """Speak livereload's protocol as livereload.js does; collect reload commands for at most
+    `seconds`, or until `until` of them came. on_reload[i]() runs when reload i + 1 arrives; on_reload[0]
+    may be a function run once connected (pass it as the "start" key)."""
     socket_ = await websocket_connect(url)
     await socket_.write_message(json.dumps({"command": "hello", "protocols": [
         "http://livereload.com/protocols/official-7"]}))
     await socket_.read_message()
     await socket_.write_message(json.dumps({"command": "info", "url": "http://x/", "plugins": {}}))
-    messages: list[dict] = []
+    actions = dict(on_reload)
+    if "start" in actions:
+        actions.pop("start")()
+    reloads: list[dict] = []
     deadline = asyncio.get_event_loop().time() + seconds
-    pending = list(actions)
-    while (left := deadline - asyncio.get_event_loop().time()) > 0:
-        if pending and pending[0][0] <= seconds - left:
-            pending.pop(0)[1]()
+    while (left := deadline - asyncio.get_event_loop().time()) > 0 and (until is None or len(reloads) < until):
         try:
             message = await asyncio.wait_for(socket_.read_message(), timeout=min(left, 0.2))
         except TimeoutError:
             continue
         if message is None:
             break
-        messages.append(json.loads(message))
+        if (data := json.loads(message)).get("command") == "reload":
+            reloads.append(data)
+            if len(reloads) in actions:
+                actions.pop(len(reloads))()
     socket_.close()
-    return [m for m in messages if m.get("command") == "reload"]
+    return reloads
 
 
 def run_async(make_coroutine):
@@ -158,11 +163,12 @@ def test_no_reload_is_sent_at_start(tmp_path):
 
 
 def test_two_saves_within_three_seconds_both_reload(served):
-    def save(title):
-        return lambda: served.edit("articles/second.md", "title: Second article" if title == 1 else
-                                   "title: First edit", "title: First edit" if title == 1 else "title: Second edit")
-    messages = run_async(lambda: reload_messages(f"ws://127.0.0.1:{served.port}/livereload", 4.5,
-                                                 [(0.3, save(1)), (1.8, save(2))]))
+    def save(old, new):
+        return lambda: served.edit("articles/second.md", f"title: {old}", f"title: {new}")
+    # The second save comes as soon as the first one's reload arrives, well within three seconds.
+    messages = run_async(lambda: reload_messages(
+        f"ws://127.0.0.1:{served.port}/livereload", 15,
+        {"start": save("Second article", "First edit"), 1: save("First edit", "Second edit")}, until=2))
     assert len(messages) == 2
     assert h1(served.get("/articles/second/")[1]) == "Second edit"
 

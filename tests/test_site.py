@@ -8,7 +8,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from conftest import SITES, parse, run_build
 
-from site_builder import pages
+from site_builder import page_kinds as pages
 
 CONTENT = SITES / "basic" / "content"
 BASE = "/sub/path/"

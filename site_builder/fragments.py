@@ -1,0 +1,588 @@
+"""Fragments: the only way a page reads the site, each defined once.
+
+A fragment is a piece of the site that pages show (an article's teaser, a person's
+name and URL, the articles naming someone...). Each kind is one `Fragment`:
+
+- `select(src, arg)` takes from the index (`Sources`, the Site and lookups over it)
+  the plain data the fragment is made from, its *inputs*. It is the only code that
+  touches the Site; it raises KeyError when the piece no longer exists.
+- `show(inputs, reader)` turns the inputs into what templates receive. It sees only
+  the inputs and, through the reader, other fragments (a timeline entry shows the
+  refs of the people it names by reading their "ref" fragments).
+
+The digest of a fragment is the digest of its inputs: what a fragment shows is a pure
+function of what its digest covers, so the two cannot drift apart. A page records
+the fragments it reads (its dependencies); a later build remakes only the pages one of
+whose fragments has a new digest (builder.update).
+
+Adding a field to what a page shows: add it to the inputs a `select` returns and use
+it in that fragment's `show` (docs/architecture.md has a worked example)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from . import files, markdown, urls
+from .dates import DAY, MONTH, display_day
+from .index import Key, Site, TimelineEntry
+from .model import Article, Body, Note
+from .slugs import slugify
+
+PRECISION = {DAY: "day", MONTH: "month"}
+DATE_LABELS = {"born": "Born", "died": "Died", "founded": "Founded", "dissolved": "Dissolved"}
+FACT_LABELS = {"nationality": "Nationality", "kind": "Kind", "country": "Country"}
+RECENT = 10  # articles on the home page, people and organisations in its "most covered"
+
+
+class Html:
+    """Rendered HTML in a context: inserted unescaped."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __html__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Html({self.text!r})"
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def plain(value):
+    """For json.dumps: Html as the text it stands for."""
+    return str(value)
+
+
+def fingerprint(inputs) -> str:
+    """A digest of plain data by its repr: tuples, strings, numbers, dates and records, never sets.
+    (Inputs that start with bytes, a body's, have those hashed as they are: their repr is slow.)"""
+    if type(inputs) is tuple and inputs and type(inputs[0]) is bytes:
+        digest = hashlib.blake2b(inputs[0], digest_size=12)
+        digest.update(repr(inputs[1:]).encode())
+        return digest.hexdigest()
+    return hashlib.blake2b(repr(inputs).encode(), digest_size=12).hexdigest()
+
+
+class Sources:
+    """What fragments select from: the Site, and lookups over it made once per plan."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.config = site.config
+        self.html_urls: tuple[str, ...] = ()  # every HTML page but 404, for the sitemap (set by pages.plan)
+
+    def over(self, site: Site, fresh: dict[str, Article]) -> Sources:
+        """Sources over a site whose only change is these articles' records (Site.with_articles):
+        the lookups made so far are kept, with those articles' entries replaced."""
+        src = Sources(site)
+        src.html_urls = self.html_urls
+        made = self.__dict__
+        if "articles" in made:
+            src.articles = {**self.articles, **fresh}
+        if "bodies" in made:
+            src.bodies = {**self.bodies, **{path: article.body for path, article in fresh.items()}}
+        if "events" in made:
+            events = {**self.events, **{path: [] for path in fresh if path in self.events}}
+            for entry in site.timeline:
+                if entry.article.path in fresh:
+                    events[entry.article.path].append(entry)
+            src.events = events
+        return src
+
+    @cached_property
+    def articles(self) -> dict[str, Article]:
+        return {a.path: a for a in self.site.articles}
+
+    @cached_property
+    def events(self) -> dict[str, list[TimelineEntry]]:
+        """Article path -> its timeline entries, in timeline order."""
+        events: dict[str, list[TimelineEntry]] = {}
+        for entry in self.site.timeline:
+            events.setdefault(entry.article.path, []).append(entry)
+        return events
+
+    @cached_property
+    def bodies(self) -> dict[str, Body]:
+        """Content file -> its Markdown body: articles, notes and stories."""
+        bodies = {a.path: a.body for a in self.site.articles}
+        for entity in self.site.entities.values():
+            if entity.note:
+                bodies[entity.note.path] = entity.note.body
+        for slug, story in self.site.stories.items():
+            if story.note:
+                bodies[story_file(slug)] = story.note.body
+        return bodies
+
+    @cached_property
+    def notes(self) -> dict[str, Note]:
+        """Notes file (people/x.md or people/x/index.md) -> its record."""
+        return {e.note.path: e.note for e in self.site.entities.values() if e.note}
+
+    @cached_property
+    def story_events(self) -> dict[str, list[tuple[str, int]]]:
+        """Story slug -> the (article, event) of its articles' events, in timeline order."""
+        stories_of: dict[str, list[str]] = {}
+        for slug, story in self.site.stories.items():
+            for article in story.articles:
+                stories_of.setdefault(article.path, []).append(slug)
+        events: dict[str, list[tuple[str, int]]] = {slug: [] for slug in self.site.stories}
+        for entry in self.site.timeline:
+            for slug in stories_of.get(entry.article.path, ()):
+                events[slug].append((entry.article.path, entry.event.order))
+        return events
+
+    @cached_property
+    def articles_by_year(self) -> dict[int, list[Article]]:
+        return by_year(self.site.articles, lambda a: a.published.year)
+
+    @cached_property
+    def timeline_by_year(self) -> dict[int, list[TimelineEntry]]:
+        years = by_year(self.site.timeline, lambda e: (e.event.date.start or e.event.date.end).year)
+        return dict(sorted(years.items()))
+
+
+def story_file(slug: str) -> str:
+    return f"stories/{slug}.md"
+
+
+def by_year(items, year_of) -> dict[int, list]:
+    years: dict[int, list] = {}
+    for item in items:
+        years.setdefault(year_of(item), []).append(item)
+    return years
+
+
+def _same(inputs, reader):
+    return inputs
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """One kind of fragment (see the module doc). `of` says what its argument names: "file" (a
+    content file's path: an edit to that file's text can change it), "entity", "story", "tag",
+    "year", "count", "kind" or "site" (no argument). `shared` fragments appear on many pages: the
+    reader keeps what they show for the build instead of making it again."""
+
+    kind: str
+    of: str
+    select: Callable[[Sources, object], object]
+    show: Callable[[object, Reader], object] = _same
+    shared: bool = False
+
+
+FRAGMENTS: dict[str, Fragment] = {}
+
+
+def fragment(kind: str, of: str, shared: bool = False):
+    """Register a fragment: decorate its select function; `.shows` registers its show function."""
+    def register(select):
+        FRAGMENTS[kind] = Fragment(kind, of, select, _same, shared)
+
+        def shows(show):
+            FRAGMENTS[kind] = Fragment(kind, of, select, show, shared)
+            return show
+        select.shows = shows
+        return select
+    return register
+
+
+def in_file(path: str) -> set[tuple]:
+    """The fragments an edit to the text of one content file can change, when it changes nothing
+    the index is built from (saved.structure): those of that file."""
+    return {(f.kind, path) for f in FRAGMENTS.values() if f.of == "file"}
+
+
+class Reader:
+    """Reads fragments for the pages of one plan, recording what each page reads.
+
+    `reads` collects the tokens ((kind, arg)) read while one page's context is made;
+    digest(token) is the digest of a fragment's inputs (None if it no longer exists)."""
+
+    def __init__(self, src: Sources):
+        self.sources = src
+        self.config = src.config
+        self.memo: dict = {}  # for page kinds: what they keep while this reader makes pages
+        self.reads: set = set()
+        self._shown: dict[tuple, tuple] = {}  # token -> (what it shows, the tokens showing it read)
+        self._digests: dict[tuple, str | None] = {}
+        self._tokens: dict[tuple, tuple] = {}
+
+    def over(self, src: Sources, suspects: set) -> Reader:
+        """A reader of new sources in which only the `suspects` fragments may differ: what this one
+        has shown and digested of the other fragments is kept (the preview, after a text edit)."""
+        reader = Reader(src)
+        reader._tokens = self._tokens
+        reader._digests = {t: d for t, d in self._digests.items() if t not in suspects}
+        reader._shown = {t: hit for t, hit in self._shown.items()
+                         if t not in suspects and suspects.isdisjoint(hit[1])}
+        return reader
+
+    def token(self, kind: str, arg=None) -> tuple:
+        """(kind, arg), the same tuple every time: a big site's pages read a million of them."""
+        key = (kind, arg)
+        return self._tokens.setdefault(key, key)
+
+    def read(self, kind: str, arg=None):
+        """What a fragment shows; the page being made now depends on it."""
+        token = self.token(kind, arg)
+        hit = self._shown.get(token)
+        if hit is None:
+            definition = FRAGMENTS[kind]
+            inputs = definition.select(self.sources, arg)
+            self._digests[token] = fingerprint(inputs)
+            outer, self.reads = self.reads, set()
+            try:
+                hit = (definition.show(inputs, self), tuple(self.reads))
+            finally:
+                self.reads = outer
+            if definition.shared:
+                self._shown[token] = hit
+        self.reads.add(token)
+        if hit[1]:
+            self.reads.update(hit[1])
+        return hit[0]
+
+    def digest(self, token: tuple) -> str | None:
+        if token in self._digests:
+            return self._digests[token]
+        kind, arg = token
+        try:
+            digest = fingerprint(FRAGMENTS[kind].select(self.sources, arg))
+        except KeyError:
+            digest = None
+        self._digests[token] = digest
+        return digest
+
+    def forget(self) -> None:
+        """Drop what shared fragments show; they are made again if needed."""
+        self._shown, self.memo = {}, {}
+
+
+# -- settings ------------------------------------------------------------------------------------
+
+@fragment("settings", "site")
+def _settings(src: Sources, _):
+    return src.config.settings()
+
+
+# -- an article's pieces (by its path) -----------------------------------------------------------
+
+@fragment("teaser", "file", shared=True)
+def _teaser(src: Sources, path: str):
+    a = src.articles[path]
+    return (a.title, a.slug, a.summary, a.published, a.source)
+
+
+@_teaser.shows
+def _show_teaser(inputs, r: Reader) -> dict:
+    title, slug, summary, published, source = inputs
+    return {"title": title, "url": urls.article(slug), "summary": summary, "date": display_day(published),
+            "iso": published.date().isoformat(), "source": source}
+
+
+@fragment("feed-entry", "file")
+def _feed_entry(src: Sources, path: str):
+    a = src.articles[path]
+    return (a.published, a.author)
+
+
+@_feed_entry.shows
+def _show_feed_entry(inputs, r: Reader) -> dict:
+    published, author = inputs
+    return {"updated": published.isoformat(), "author": author}
+
+
+@fragment("article", "file")
+def _article(src: Sources, path: str):
+    """What only an article's own page shows of it."""
+    a = src.articles[path]
+    return (a.source_url, a.author, a.published, a.links, a.tags, tuple(r.text for r in a.stories))
+
+
+@_article.shows
+def _show_article(inputs, r: Reader) -> dict:
+    source_url, author, published, links, tags, stories = inputs
+    return {"source_url": source_url, "author": author, "datetime": published.isoformat(), "links": list(links),
+            "tags": [{"name": t, "url": urls.tag(slugify(t))} for t in tags], "stories": stories}
+
+
+@fragment("body", "file")
+def _body(src: Sources, path: str):
+    """A Markdown body (of an article, a notes or a story file) with its wikilinks resolved."""
+    body = src.bodies[path]
+    keys = src.site.links.get(body.src.path) or (None,) * len(body.wikilinks)
+    return (body.utf8, tuple(link.label for link in body.wikilinks), keys,
+            files.body_inputs(src.site.files, body) if body.files else ())
+
+
+@_body.shows
+def _show_body(inputs, r: Reader) -> Html:
+    utf8, labels, keys, shown = inputs
+    config = r.config
+    links = [markdown.link_html(config.url(urls.entity(*k)) if k else None, label, "wikilink")
+             for k, label in zip(keys, labels, strict=True)]
+    return Html(markdown.fill(utf8.decode(), links, config.base_path, files.body_files(config, shown)))
+
+
+@fragment("events", "file", shared=True)
+def _events(src: Sources, path: str):
+    """An article's events as timeline entries show them."""
+    a = src.articles[path]
+    found = src.site.files
+    return (a.title, a.slug, tuple((e.event.date, e.event.text, e.event.order, e.entities,
+                                    e.event.source and files.link_inputs(found, e.event.source))
+                                   for e in src.events.get(path, ())))
+
+
+@_events.shows
+def _show_events(inputs, r: Reader) -> dict[int, dict]:
+    """Event order -> timeline entry, in timeline order."""
+    title, slug, events = inputs
+    article = {"title": title, "url": urls.article(slug)}
+    return {order: _entry(span, text, article, [r.read("ref", k) for k in keys], files.source_data(r.config, source))
+            for span, text, order, keys, source in events}
+
+
+def _entry(span, text: str, article: dict, entities: list, source: dict | None = None) -> dict:
+    return {"date": span.display(), "iso": span.iso(), "edtf": span.edtf(),
+            "from": span.start.display() if span.interval and span.start else None,
+            "to": span.end.display() if span.interval and span.end else None,
+            "start": span.start.iso() if span.start else None,
+            "end": span.end.iso() if span.end and span.interval else None,
+            "precision": PRECISION.get(span.precision, "year"), "interval": span.interval,
+            "approx": any(d and d.approx for d in (span.start, span.end)),
+            "uncertain": any(d and d.uncertain for d in (span.start, span.end)),
+            "year": (span.start or span.end).year, "text": text, "article": article, "entities": entities,
+            "source": source}
+
+
+@fragment("named", "file")
+def _named(src: Sources, path: str):
+    """The entities an article names: (key, role, whether its own lists name it, not only a wikilink
+    or an event)."""
+    about = src.site.about[path]
+    return tuple((k, role, k in about) for k, role in src.site.named[path])
+
+
+@fragment("picture", "file")
+def _picture(src: Sources, path: str):
+    """The lead picture of an article or the picture of a notes file, by that file's path, with
+    what it says when it has no alt text (the title, the name)."""
+    if path in src.notes:
+        note = src.notes[path]
+        return (files.picture_inputs(src.site.files, note.image), note.name)
+    a = src.articles[path]
+    return (files.picture_inputs(src.site.files, a.image), a.title)
+
+
+@_picture.shows
+def _show_picture(inputs, r: Reader) -> dict | None:
+    picture, default_alt = inputs
+    return files.picture_data(r.config, picture, default_alt)
+
+
+@fragment("documents", "file", shared=True)
+def _documents(src: Sources, path: str):
+    """An article's `documents:`, with the order a dossier sorts them in (files.document_order)."""
+    a = src.articles[path]
+    return tuple((files.document_order(d, a.published), files.document_inputs(src.site.files, d))
+                 for d in a.documents)
+
+
+@_documents.shows
+def _show_documents(inputs, r: Reader) -> list[tuple]:
+    """(order, document) of each document."""
+    return [(order, files.document_data(r.config, document)) for order, document in inputs]
+
+
+# -- an entity's pieces (by its key) -------------------------------------------------------------
+
+@fragment("ref", "entity", shared=True)
+def _ref(src: Sources, key: Key):
+    entity = src.site.entities[key]
+    return (entity.kind, entity.slug, entity.name)
+
+
+@_ref.shows
+def _show_ref(inputs, r: Reader) -> dict:
+    kind, slug, name = inputs
+    return {"name": name, "url": urls.entity(kind, slug), "kind": kind}
+
+
+@fragment("entity", "entity")
+def _entity(src: Sources, key: Key):
+    """What a dossier shows of its entity and notes file."""
+    entity = src.site.entities[key]
+    note = entity.note
+    return (entity.kind, entity.slug, entity.name, entity.aliases, note.facts if note else (),
+            note.dates if note else (), note.links if note else (), note and note.path)
+
+
+@_entity.shows
+def _show_entity(inputs, r: Reader) -> dict:
+    kind, slug, name, aliases, facts, dates, links, note = inputs
+    return {"title": name, "kind": kind, "slug": slug, "name": name, "aliases": list(aliases),
+            "facts": [{"key": k, "label": FACT_LABELS[k], "value": v} for k, v in facts],
+            "dates": [{"key": k, "label": DATE_LABELS[k], "date": d.display(), "iso": d.iso()} for k, d in dates],
+            "notes": r.read("body", note) if note else None, "links": list(links),
+            "image": r.read("picture", note) if note else None}
+
+
+@fragment("mentions", "entity")
+def _mentions(src: Sources, key: Key):
+    """The articles naming an entity, newest first, with the role each gives it and whether it has
+    documents (the dossier reads only those articles' "documents")."""
+    return tuple((m.article.path, m.role, bool(m.article.documents)) for m in src.site.mentions.get(key, ()))
+
+
+@fragment("timeline", "entity")
+def _timeline(src: Sources, key: Key):
+    """The events naming an entity: (article, event order)."""
+    return tuple((e.article.path, e.event.order) for e in src.site.timelines.get(key, ()))
+
+
+@fragment("connections", "entity")
+def _connections(src: Sources, key: Key):
+    return src.site.connections.get(key, ())
+
+
+@fragment("roles", "entity")
+def _roles(src: Sources, key: Key):
+    return tuple((h.role.title, h.organisation, h.role.start, h.role.end) for h in src.site.roles.get(key, ()))
+
+
+@_roles.shows
+def _show_roles(inputs, r: Reader) -> list[dict]:
+    return [role(title, r.read("ref", org) if org else None, start, end) for title, org, start, end in inputs]
+
+
+def role(title: str, organisation: dict | None, start, end) -> dict:
+    return {"title": title, "organisation": organisation,
+            "from": start.display() if start else None, "from_iso": start.iso() if start else None,
+            "to": end.display() if end else None, "to_iso": end.iso() if end else None}
+
+
+@fragment("members", "entity")
+def _members(src: Sources, key: Key):
+    return tuple((h.person, h.role.title, h.role.start, h.role.end) for h in src.site.members.get(key, ()))
+
+
+@_members.shows
+def _show_members(inputs, r: Reader) -> list[dict]:
+    return [{**r.read("ref", person), **role(title, None, start, end)} for person, title, start, end in inputs]
+
+
+@fragment("parent", "entity")
+def _parent(src: Sources, key: Key):
+    return src.site.parents.get(key)
+
+
+@fragment("children", "entity")
+def _children(src: Sources, key: Key):
+    return src.site.children.get(key, ())
+
+
+# -- stories and tags ----------------------------------------------------------------------------
+
+@fragment("story", "story")
+def _story(src: Sources, slug: str):
+    story = src.site.stories[slug]
+    return (slug, story.title, story.summary, len(story.articles))
+
+
+@_story.shows
+def _show_story(inputs, r: Reader) -> dict:
+    slug, title, summary, count = inputs
+    return {"title": title, "url": urls.story(slug), "summary": summary, "count": count}
+
+
+@fragment("storypage", "story")
+def _storypage(src: Sources, slug: str):
+    """What a story's page and feed show: its articles (oldest first), the entities they name (the
+    most named first), their events, and whether it has a story file."""
+    story = src.site.stories[slug]
+    return (story.title, story.summary, tuple(a.path for a in story.articles), story.note is not None,
+            src.site.story_ranking(slug), tuple(src.story_events[slug]))
+
+
+@fragment("tag", "tag")
+def _tag(src: Sources, slug: str):
+    tag = src.site.tags[slug]
+    return (tag.name, tuple(a.path for a in tag.articles))
+
+
+# -- lists over the whole site -------------------------------------------------------------------
+
+@fragment("newest", "count")
+def _newest(src: Sources, count: int):
+    """The newest articles: (path, year of publication)."""
+    return tuple((a.path, a.published.year) for a in src.site.articles[:count])
+
+
+@fragment("articles", "site")
+def _all_articles(src: Sources, _):
+    """Every article, newest first: (path, slug, year of publication)."""
+    return tuple((a.path, a.slug, a.published.year) for a in src.site.articles)
+
+
+@fragment("article-years", "site")
+def _article_years(src: Sources, _):
+    return tuple((year, len(group)) for year, group in src.articles_by_year.items())
+
+
+@fragment("article-year", "year")
+def _article_year(src: Sources, year: int):
+    return tuple(a.path for a in src.articles_by_year[year])
+
+
+@fragment("all-stories", "site")
+def _all_stories(src: Sources, _):
+    return tuple(src.site.stories)
+
+
+@fragment("all-tags", "site")
+def _all_tags(src: Sources, _):
+    return tuple((t.slug, t.name, len(t.articles)) for t in src.site.tags.values())
+
+
+@fragment("covered", "kind")
+def _covered(src: Sources, kind: str):
+    return src.site.most_covered(kind, RECENT)
+
+
+@fragment("entities", "kind")
+def _entities(src: Sources, kind: str):
+    """Every entity of a kind: (key, name, aliases, how many articles name it)."""
+    mentions = src.site.mentions
+    return tuple((e.key, e.name, e.aliases, len(mentions.get(e.key, ())))
+                 for e in src.site.entities.values() if e.kind == kind)
+
+
+@fragment("whole-timeline", "site")
+def _whole_timeline(src: Sources, _):
+    return tuple((e.article.path, e.event.order) for e in src.site.timeline)
+
+
+@fragment("timeline-years", "site")
+def _timeline_years(src: Sources, _):
+    return tuple((year, len(entries)) for year, entries in src.timeline_by_year.items())
+
+
+@fragment("timeline-year", "year")
+def _timeline_year(src: Sources, year: int):
+    return tuple((e.article.path, e.event.order) for e in src.timeline_by_year[year])
+
+
+@fragment("urls", "site")
+def _urls(src: Sources, _):
+    return src.html_urls
