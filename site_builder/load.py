@@ -100,6 +100,7 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
                    tuple(loaded.get(_read_story, ())), sources, assets)
 
 
+ACTIVE = ("html", "htm", "svg", "js", "mjs")  # files a browser may run script from: a warning each
 ASSET = "\0"  # a file beside the text is cached under this prefix: never taken for a Markdown file's entry
 
 
@@ -124,6 +125,10 @@ def _load_assets(config: SiteConfig, diags: Diagnostics, cache: FileCache, sourc
         if asset.size > LARGE:
             diags.warning(asset.src, f"is {asset.size / 1048576:.0f} MB; GitHub Pages refuses files over 100 MB "
                                      "and warns above 50 MB: publish it elsewhere and link to it with url:")
+        if rel.rsplit(".", 1)[-1].lower() in ACTIVE:
+            diags.warning(asset.src, "is published as it is, and a browser runs the script an HTML, SVG or "
+                                     "JavaScript file can hold, on the site's own address; publish only such "
+                                     "files you made or checked (an SVG picture can be a PNG instead)")
         sources[rel] = hit.digest
         assets.append(asset)
     return tuple(assets)

@@ -285,6 +285,21 @@ def test_a_picture_without_alt_text_and_a_file_over_50_mb_are_warnings(tmp_path,
     assert any(w.startswith(f"{content}/files/big.pdf:1: warning: is 51 MB") for w in warnings)
 
 
+def test_html_svg_and_javascript_files_are_published_with_a_warning_that_they_can_run_script(tmp_path):
+    files = site_files()
+    script = "<script>alert(document.cookie)</script>"
+    files |= {"content/files/chart.svg": f'<svg xmlns="http://www.w3.org/2000/svg">{script}</svg>',
+              "content/files/page.html": script, "content/files/app.js": "alert(1)\n",
+              "content/files/data.csv": "a,b\n"}
+    content = make_site(tmp_path, files)
+    result = run_build(content, tmp_path / "out")
+    assert not result.diags.errors
+    warned = {str(d).split(":", 1)[0] for d in result.diags.warnings if "runs the script" in str(d)}
+    assert warned == {f"{content}/files/{name}" for name in ("chart.svg", "page.html", "app.js")}
+    for name in ("chart.svg", "page.html", "app.js"):  # still published, as the contract says
+        assert (tmp_path / "out/files" / name).read_bytes() == (content / "files" / name).read_bytes()
+
+
 def test_a_link_to_a_page_folder_of_a_draft_or_to_a_hidden_file_is_an_error(tmp_path, capsys):
     files = site_files()
     files["content/articles/2020-11-18-ruling.md"] = article(

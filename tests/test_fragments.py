@@ -12,7 +12,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from conftest import SITES, edit, snapshot
+from conftest import SITES, edit, snapshot, write_picture
 
 from site_builder import page_kinds, saved
 from site_builder.builder import Build, update
@@ -112,8 +112,21 @@ def _base(root, paged: bool):
     content_dir = root / "content"  # every field of the records changed below set, so that changing it shows
     edit(content_dir / "articles/2020/2020-01-10-first.md", "source: Example Wire",
          "source: Example Wire\nauthor: A Writer\nlinks: [https://example.org/one, https://example.org/two]")
+    # Files beside the text: a lead picture, documents and an event's source; a dossier picture.
+    write_picture(content_dir / "files/lead.png", 20, 10)
+    write_picture(content_dir / "files/ana.png", 12, 16)
+    (content_dir / "files/memo.pdf").write_bytes(b"%PDF-1.4 memo")
+    edit(content_dir / "articles/2020/2020-01-10-first.md", "source: Example Wire",
+         "source: Example Wire\nimage: /files/lead.png\nimage_alt: A lead picture\nimage_credit: A Photographer\n"
+         "documents:\n  - file: /files/memo.pdf\n    title: The memo\n    date: 2019-06-01\n"
+         "  - file: https://example.org/ruling.pdf\n    title: The ruling")
+    edit(content_dir / "articles/2020/2020-01-10-first.md", "text: Month event.",
+         "text: Month event.\n    source: /files/memo.pdf")
+    edit(content_dir / "articles/2020/2020-01-10-first.md", "Second paragraph with",
+         "A chart: ![The chart](/files/lead.png), [the memo](/files/memo.pdf).\n\nSecond paragraph with")
     edit(content_dir / "people/ana-lopez.md", "born: 1960-02",
-         "born: 1960-02\ndied: 2020\nnationality: Examplish\nlinks: [https://example.org/ana]")
+         "born: 1960-02\ndied: 2020\nnationality: Examplish\nlinks: [https://example.org/ana]\n"
+         "image: /files/ana.png\nimage_alt: Ana at a desk\nimage_credit: The agency")
     edit(content_dir / "organisations/agency-one.md", "country: Examplestan",
          "country: Examplestan\nfounded: 1990\ndissolved: 2021-03\nlinks: [https://example.org/ao]")
     diags = Diagnostics()
