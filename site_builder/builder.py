@@ -14,16 +14,24 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import files, saved, search
+from . import files, guard, saved, search
 from .cache import Cache, Snapshot
 from .config import SiteConfig
-from .diagnostics import Diagnostics, SourcePos
+from .diagnostics import ERROR, Diagnostic, Diagnostics, SourcePos
 from .index import Site, build_site
 from .load import load_content
 from .output import in_place, safe_join, staged, write_new
 from .pages import Page, Plan, plan
 from .parallel import in_background, share, split
-from .render import TemplateDigests, make_environment, render_page, static_files
+from .render import (
+    TemplateDigests,
+    TemplateProblem,
+    TemplateProblems,
+    check_templates,
+    make_environment,
+    render_page,
+    static_files,
+)
 
 PAGE_KINDS = {"article.html": ("article", "articles"), "dossier.html": ("dossier", "dossiers"),
               "story.html": ("story", "stories"), "tag.html": ("tag", "tags"), "json": ("data file", "data files"),
@@ -146,8 +154,10 @@ def build(config: SiteConfig, write: bool = True, progress: Callable[[int, int],
     """Run the whole pipeline; output/ changes only when there are no errors."""
     started = time.perf_counter()
     result = Build(config, Diagnostics())
-    with paused_gc():
-        _build(config, result, write, progress, Cache.open(config, use_cache))
+    with paused_gc(), guard.locked(config.output_dir) if write else contextlib.nullcontext():
+        cache = Cache.open(config, use_cache)  # (under the lock: another build may just have saved it)
+        _build(config, result, write, progress, cache)
+    result.diags.items += cache.warnings
     result.seconds = time.perf_counter() - started
     return result
 
@@ -165,11 +175,15 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
         planned = plan_pages(result.site, result.diags)
         result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in planned.pages)
         result.total = len(planned.pages)
+        if not write and not result.diags.failed(config.strict):  # check: templates too, on a page each
+            result.diags.items.extend(_diagnostics(check_templates(make_environment(config), planned)))
         if not write or result.diags.failed(config.strict):
             return
         with _saving_index(cache, result.site, content, indexed):
             state = update(config, planned, cache.state(config), result, progress, suspects=indexed.suspects)
         del planned  # and with it every context made: the memory can hold what the cache saves
+        if result.failed:  # a site's own templates failed: output/ is as it was, and so is the cache
+            return
     cache.save(config, snapshot, snapshot.racy_digests(config, content.sources), state, result.diags.items,
                result.page_kinds, indexed.saved())
 
@@ -255,22 +269,41 @@ def _saved_index(config: SiteConfig, cache: Cache, content, before: dict) -> tup
 
 
 def update(config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress=None,
-           workers: int | None = None, env: Environment | None = None, suspects: set | None = None) -> State:
+           workers: int | None = None, env: Environment | None = None, suspects: set | None = None) -> State | None:
+    """Bring output/ up to date (_update); when a site's own templates fail, leave it untouched,
+    add their problems to result.diags and return `previous`."""
+    try:
+        return _update(config, planned, previous, result, progress, workers, env, suspects)
+    except TemplateProblems as err:
+        result.diags.items.extend(_diagnostics(err.problems))
+        result.rendered.clear()
+        result.remade.clear()
+        result.removed.clear()
+        return previous
+
+
+def _diagnostics(problems: list[TemplateProblem]) -> list[Diagnostic]:
+    return [Diagnostic(path, line, ERROR, message) for path, line, message in {p.args for p in problems}]
+
+
+def _update(config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress=None,
+            workers: int | None = None, env: Environment | None = None, suspects: set | None = None) -> State:
     """Bring output/ up to date with a planned site.
 
     Without the state of the build that output/ holds, every page is rendered into a
     new folder that replaces output/. With it, only the pages whose template or one of
     whose fragments changed are remade, only those whose bytes changed are rewritten,
     in place; pages no longer planned are deleted. Either way output/ is left as it was
-    if anything fails. `suspects`, when the caller knows them, are the only fragments
-    that may have changed since `previous` (saved.text_edits)."""
+    if anything fails (TemplateProblems when a site's own templates do). `suspects`, when
+    the caller knows them, are the only fragments that may have changed since `previous`
+    (saved.text_edits)."""
     env = env or make_environment(config)
     templates = TemplateDigests(env, previous.references if previous else None)
     used = {name: templates(name) for name in sorted({p.template for p in planned.pages})}
     if previous is not None and previous.settings != config.settings():
         previous = None
     run = _Update(config, planned, previous, result, progress, workers, env,
-                  State(config.settings(), templates=used, references=templates.references))
+                  State(config.settings(), templates=used, references=templates.references), templates.problems)
     try:
         if previous is None:
             run.write_all(planned.pages)
@@ -279,7 +312,7 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
     except search.SearchError:  # the index on disk is not what the state says: write everything again
         result.rendered.clear()
         result.remade.clear()
-        return update(config, planned, None, result, progress, workers, env)
+        return _update(config, planned, None, result, progress, workers, env)
     if suspects is None:  # (after a shorter check, fragments no page reads any more wait for a full one)
         _drop_unread(run.state)
     return run.state
@@ -289,9 +322,10 @@ class _Update:
     """One update of output/ (see update): its steps and the next state they make."""
 
     def __init__(self, config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress,
-                 workers: int | None, env: Environment, state: State):
+                 workers: int | None, env: Environment, state: State, problems: list[TemplateProblem]):
         self.config, self.planned, self.previous, self.result = config, planned, previous, result
         self.progress, self.workers, self.env, self.state = progress, workers, env, state
+        self.problems = problems  # of a site's own templates, met before rendering (their syntax)
         if previous is not None:
             state.tokens, state.digests = list(previous.tokens), list(previous.digests)
             state.fingerprints, state.deps = dict(previous.fingerprints), dict(previous.deps)
@@ -358,11 +392,14 @@ class _Update:
 
     def render(self, pages: list[Page], folder: Path) -> list:
         """Render pages on both cores, write those whose bytes changed into folder, record what each
-        read; the search documents of those searched."""
+        read; the search documents of those searched. TemplateProblems, raised inside staged or
+        in_place so that output/ is put back, when a site's own templates failed."""
         done = share(len(pages), lambda main, steps: self._render_some(pages, folder, main, steps), self.workers)
+        if problems := self.problems + [problem for *_, found in done for problem in found]:
+            raise TemplateProblems(problems)
         if self.progress:
             self.progress(len(pages), len(pages))
-        for made, _, tokens, digests in done:
+        for made, _, tokens, digests, _ in done:
             number = [self._number(token, digest) for token, digest in zip(tokens, digests, strict=True)]
             for url, file, digest, reads, fresh in made:
                 self.state.fingerprints[file] = digest
@@ -370,18 +407,25 @@ class _Update:
                 self.result.remade.append(url)
                 if fresh:
                     self.result.rendered.append(url)
-        return [doc for _, docs, _, _ in done for doc in docs]
+        return [doc for _, docs, _, _, _ in done for doc in docs]
 
-    def _render_some(self, pages: list[Page], folder: Path, main: bool, steps) -> tuple[list, list, list, list]:
+    def _render_some(self, pages: list[Page], folder: Path, main: bool, steps) -> tuple[list, list, list, list, list]:
         """Render these pages (by number, in any process). Returns what was made, with each page's
-        fragments as numbers into the tokens it returns too, the search documents and the digests
-        of the new tokens (None for tokens the state already has)."""
+        fragments as numbers into the tokens it returns too, the search documents, the digests
+        of the new tokens (None for tokens the state already has) and the problems of a site's
+        own templates met on the way."""
         config, planned, env, ids = self.config, self.planned, self.env, self.ids
-        made, docs, local = [], [], {}
+        made, docs, local, problems = [], [], {}, {}
         for number in steps:
             page = pages[-1 - number]  # from the end: the site-wide pages, the longest, are shared first
+            if page.template in problems:
+                continue  # its template failed on another page: the same error would only repeat
             context, reads = planned.context(page)
-            data = render_page(env, page.template, context)
+            try:
+                data = render_page(env, page.template, context)
+            except TemplateProblem as problem:
+                problems[page.template] = problem
+                continue
             digest = hashlib.blake2b(data, digest_size=16).digest()
             fresh = self.old_fingerprints.get(page.file) != digest
             if fresh:
@@ -393,7 +437,8 @@ class _Update:
             if self.progress and main and len(made) % 100 == 0:
                 self.progress(number + 1, len(pages))
         tokens = list(local)
-        return made, docs, tokens, [None if token in ids else planned.digest(token) for token in tokens]
+        return made, docs, tokens, [None if token in ids else planned.digest(token) for token in tokens], \
+            list(problems.values())
 
     def _number(self, token: tuple, digest: str | None) -> int:
         if token not in self.ids:

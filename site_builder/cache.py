@@ -3,10 +3,14 @@
 It lives in .cache/site-builder/ beside content/ (git-ignored). Everything in it is
 keyed by what it was made from, including a digest of this package's own code, so
 it can make a build faster but never different: a stale or unreadable cache is
-simply ignored."""
+simply ignored, and one that cannot be written is a warning and a build without it. Each
+file is written whole or not at all (a temporary file, then a rename), and the manifest,
+which names the rest, last; while output/ may differ from the manifest, guard.py's mark
+says so and the manifest is not trusted."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import guard
 from .config import SiteConfig
+from .diagnostics import WARNING, Diagnostic
 from .load import file_digest, racy
 
 CODE = Path(__file__).resolve().parent
@@ -47,11 +53,14 @@ def _stat_tree(folder: str, stats: dict[str, list[int]]) -> None:
     for entry in entries:
         try:
             if not entry.is_dir():
-                info = entry.stat()
+                try:
+                    info = entry.stat()
+                except OSError:  # a link to nothing or a link loop: the link itself (load warns of it)
+                    info = entry.stat(follow_symlinks=False)
                 stats[entry.path] = [info.st_size, info.st_mtime_ns]
             elif not entry.name.startswith(".") and not entry.is_symlink():
                 _stat_tree(entry.path, stats)
-        except OSError:  # gone since it was listed, or a link to nothing
+        except OSError:  # gone since it was listed
             continue
 
 
@@ -136,6 +145,7 @@ class Cache:
     output_key: str
     scope: str  # which content folder's records: two beside each other share this cache folder
     manifest: dict = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)  # what could not be written
     _records: Records | None = None
 
     @property
@@ -160,7 +170,9 @@ class Cache:
         scope = hashlib.blake2b(config.content_dir.resolve().name.encode(), digest_size=4).hexdigest()
         cache = cls(folder, key, _output_key(config), scope)
         if folder:
-            cache.manifest = _read(folder / f"manifest-{cache.output_key}.pickle") or {}
+            _remove_dead_temps(folder)
+            if not guard.in_doubt(config.output_dir):  # else output/ is not what the manifest says
+                cache.manifest = _read(folder / f"manifest-{cache.output_key}.pickle") or {}
         return cache
 
     def unchanged(self, config: SiteConfig, snapshot: Snapshot) -> bool:
@@ -229,21 +241,34 @@ class Cache:
     def save(self, config: SiteConfig, snapshot: Snapshot, racy_digests: dict, state, diagnostics: list,
              kinds: dict, index: dict | None = None) -> None:
         """Remember a successful build: the parsed files not saved yet (save_records), and the
-        manifest: the state of output/ and which index (index["id"]) goes with it."""
+        manifest: the state of output/ and which index (index["id"]) goes with it. If they cannot
+        be written, a warning: output/ stays marked in doubt, and the next build is a cold one."""
         if not self.folder:
             return
-        self.save_records()
-        self.manifest = {"key": self.key, "settings": config.settings(), "stats": snapshot.stats,
-                         "taken_ns": snapshot.taken_ns, "racy": racy_digests, "state": state,
-                         "diagnostics": diagnostics, "kinds": kinds, "index": index,
-                         "output_id": _folder_id(config.output_dir)}
-        _write(self.folder / f"manifest-{self.output_key}.pickle", self.manifest)
+        manifest = {"key": self.key, "settings": config.settings(), "stats": snapshot.stats,
+                    "taken_ns": snapshot.taken_ns, "racy": racy_digests, "state": state,
+                    "diagnostics": diagnostics, "kinds": kinds, "index": index,
+                    "output_id": _folder_id(config.output_dir)}
+        path = self.folder / f"manifest-{self.output_key}.pickle"
+        try:
+            self.save_records()
+            _write(path, manifest)
+        except OSError as err:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)  # (belt and braces: the mark already keeps it from use)
+            where = self.folder.relative_to(Path.cwd()) if self.folder.is_relative_to(Path.cwd()) else self.folder
+            self.warnings.append(Diagnostic(str(where), 1, WARNING, f"cannot write the build cache "
+                                            f"({err.strerror or err}); the site was built without it"))
+            return
+        self.manifest = manifest
+        guard.settled(config.output_dir)
 
 
 def forget_manifest(config: SiteConfig) -> None:
     """Something else (serve) is about to change output/: the manifest no longer describes it."""
     folder = config.content_dir.resolve().parent / ".cache" / "site-builder"
-    (folder / f"manifest-{_output_key(config)}.pickle").unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # (an unwritable cache holds no manifest this build wrote)
+        (folder / f"manifest-{_output_key(config)}.pickle").unlink(missing_ok=True)
 
 
 def _output_key(config: SiteConfig) -> str:
@@ -297,7 +322,38 @@ def _read(path: Path):
 
 
 def _write(path: Path, value) -> None:
-    temp = path.with_suffix(f".tmp-{os.getpid()}")
-    with open(temp, "wb") as stream:
-        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temp, path)
+    """Write value to path whole or not at all: a reader sees the old file or the new one."""
+    temp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(temp, "wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        guard.step()
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    guard.step()
+
+
+def _remove_dead_temps(folder: Path) -> None:
+    """Delete the temporary files of processes killed while writing them."""
+    try:
+        temps = list(folder.glob("*.tmp-*"))
+    except OSError:
+        return
+    for temp in temps:
+        pid = temp.name.rpartition(".tmp-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (another user's process)
+        return True
+    return True

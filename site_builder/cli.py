@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
 
 from . import __version__
 from .builder import build
-from .config import load_config
+from .config import base_url_problem, load_config
 from .diagnostics import Diagnostics
+from .guard import Busy
 
 COMMANDS = ("build", "serve", "check", "new", "deploy", "import", "export")
 BUG_REPORT = ("This is a bug in site_builder, not a problem in your content. Please report it with the "
@@ -48,6 +51,8 @@ def make_parser() -> argparse.ArgumentParser:
     _common(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--verbose", "-v", action="store_true",
+                       help="also print the server's own log: each browser connecting, each request")
     check = sub.add_parser("check", help="validate the content and print every problem; write nothing",
                            description="Validate everything without writing; exit 1 if there are errors.")
     _common(check)
@@ -100,18 +105,45 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "build")
     args = make_parser().parse_args(argv)
     args.exit_after = from_command_line
+    if from_command_line:
+        signal.signal(signal.SIGTERM, _terminate)  # clean up as on Ctrl-C (output.py, parallel.py)
     try:
         status = _run(args)
         if from_command_line and args.command in ("build", "check"):
             _exit_now(status)
         return status
-    except KeyboardInterrupt:
-        print("interrupted; output/ is unchanged", file=sys.stderr)
-        return 130
-    except Exception:
+    except KeyboardInterrupt as stop:
+        print("interrupted; output/ holds the last complete build", file=sys.stderr)
+        return 143 if isinstance(stop, Terminated) else 130
+    except Exception as err:
+        if problem := _machine_problem(err, getattr(args, "output", None)):
+            print(problem, file=sys.stderr)
+            return 1
         traceback.print_exc()
         print(BUG_REPORT, file=sys.stderr)
         return 3
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the build is so that it cleans up as on Ctrl-C."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG)
+
+
+def _machine_problem(err: Exception, output: Path | None) -> str | None:
+    """The one line for a fault of the machine, not of the content or of site_builder: a full
+    or read-only disk, a folder this user may not write, another build holding output/."""
+    if isinstance(err, Busy):
+        return str(err)
+    if isinstance(err, OSError) and err.errno in DISK_ERRORS:
+        kept = f"; {output}/ was left as it was" if output else ""
+        return f"{err.filename or 'error'}: {err.strerror}{kept}"
+    return None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -124,15 +156,20 @@ def _run(args: argparse.Namespace) -> int:
     if not args.content.is_dir():
         print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
         return 2
+    if _bad_base_url(args):
+        return 2
     diags = Diagnostics()
     options = {"base_url": args.base_url, "templates": args.templates, "output_dir": args.output,
                "drafts": args.drafts, "strict": args.strict, "no_search": args.no_search}
     config = load_config(args.content, diags, **options)
     if args.command == "serve":
         from .serve import serve
-        return serve(config, options, host=args.host, port=args.port)
+        return serve(config, options, host=args.host, port=args.port, verbose=args.verbose)
     if diags.failed(args.strict):
         return _report(diags, args.strict, getattr(args, "format", "text"))
+    if args.command == "deploy" and (problem := _deploy_setup(config, args)):
+        print(f"deploy: {problem}", file=sys.stderr)
+        return 2
     progress = _progress_printer() if not args.quiet and sys.stderr.isatty() else None
     if args.exit_after:
         gc.disable()  # one build, then exit: collecting cycles among millions of records only costs time
@@ -161,16 +198,38 @@ def _exit_now(status: int) -> None:
     os._exit(status)
 
 
+def _bad_base_url(args: argparse.Namespace) -> bool:
+    """A --base-url that is no usable URL is wrong usage, not content: said in one line naming the flag."""
+    if args.base_url is None or not (problem := base_url_problem(args.base_url)):
+        return False
+    print(f"--base-url{problem.removeprefix('base_url:')}", file=sys.stderr)
+    return True
+
+
+def _deploy_setup(config, args: argparse.Namespace) -> str | None:
+    """What keeps deploy from working, said before the build: no repository, no remote."""
+    from .deploy import DeploySetupError, check_setup
+    try:
+        check_setup(config, remote=args.remote, push=not args.no_push)
+    except DeploySetupError as err:
+        return str(err)
+    return None
+
+
 def _deploy(config, args: argparse.Namespace) -> int:
-    from .deploy import DeployError, publish
+    from .deploy import DeployError, DeploySetupError, publish
     if config.base_url is None:
         print("warning: base_url is not set, so the site is built for the root of its host", file=sys.stderr)
     try:
-        publish(config, remote=args.remote, branch=args.branch, push=not args.no_push)
+        changed = publish(config, remote=args.remote, branch=args.branch, push=not args.no_push)
     except DeployError as err:
         print(f"deploy failed: {err}", file=sys.stderr)
-        return 1
-    print(f"published {args.output}/ to branch {args.branch}" + ("" if args.no_push else f" on {args.remote}"))
+        return 2 if isinstance(err, DeploySetupError) else 1
+    where = f"branch {args.branch}" + ("" if args.no_push else f" on {args.remote}")
+    if changed:
+        print(f"published {args.output}/ to {where}")
+    else:
+        print(f"nothing to publish: {where} already holds this build (no new commit)")
     return 0
 
 
@@ -237,6 +296,8 @@ def _export(args: argparse.Namespace) -> int:
         return 2
     if not args.content.is_dir():
         print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
+        return 2
+    if _bad_base_url(args):
         return 2
     diags = Diagnostics()
     config = load_config(args.content, diags, base_url=args.base_url, drafts=args.drafts, strict=args.strict)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +17,9 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SITE_KEYS = ("title", "description", "base_url", "language", "allow_html", "search", "cname", "author",
              "keep_metadata")
 FLAG_KEYS = ("allow_html", "search", "keep_metadata")
+URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]*")  # RFC 3986, with %-escapes
+HOST_NAME = re.compile(r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+", re.ASCII)
+EXAMPLE_URL = "https://owner.github.io/repo/"
 
 
 @functools.lru_cache(maxsize=16)  # asked for every link of every page
@@ -68,12 +72,61 @@ class SiteConfig:
 
 
 def normalise_base_url(value: str) -> str | None:
-    """'https://x.github.io/repo' -> 'https://x.github.io/repo/'; None when not http(s)."""
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    """'https://x.github.io/repo' -> 'https://x.github.io/repo/'; None when base_url_problem finds one."""
+    if base_url_problem(value):
         return None
+    parts = urlsplit(value.strip())
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}"
+
+
+def base_url_problem(value: str) -> str | None:
+    """What is wrong with a base_url, said so that a writer can mend it; None when it is a usable
+    http(s) URL: a scheme, a host, and only characters a URL may hold (no quotes, spaces or <>), so
+    it can go into any page, attribute or feed as it is."""
+    text = value.strip()
+    shown = f'base_url: "{text}"'
+    if any(c in text for c in "\"'`"):
+        return f"base_url: {text} has quotes in it; write the address alone, such as {EXAMPLE_URL}"
+    if any(c.isspace() for c in text):
+        return f"{shown} contains a space; a URL cannot (write %20, or use a path without spaces)"
+    if "<" in text or ">" in text:
+        return f"{shown} contains < or >; write the address alone, such as {EXAMPLE_URL}"
+    if not URL_CHARACTERS.fullmatch(text):
+        bad = next(c for c in text if not URL_CHARACTERS.fullmatch(c))
+        return f'{shown} contains "{bad}", which a URL cannot hold; write it %-escaped or leave it out'
+    parts = urlsplit(text)
+    if not parts.scheme or "://" not in text:
+        return f"{shown} has no scheme; write it as https://{text.lstrip(':/').rstrip('/')}/"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"{shown} must be an http or https URL such as {EXAMPLE_URL}"
+    try:
+        host, _ = parts.hostname, parts.port
+    except ValueError:
+        return f"{shown}: the port after the host must be a number from 1 to 65535"
+    if not host:
+        return f"{shown} has no host; write it as {EXAMPLE_URL}"
+    if "@" in parts.netloc:
+        return f"{shown}: a base_url has no user name or password before the host; leave them out"
+    if not (HOST_NAME.fullmatch(host) or ":" in host):  # (":": an IPv6 address, which urlsplit checked)
+        return f'{shown}: "{host}" is not a host name such as owner.github.io'
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        return f"{shown}: a base_url has no ? or # part; write it as {EXAMPLE_URL}"
+    return None
+
+
+def cname_problem(cname: str, base_url: str | None) -> tuple[str, str] | None:
+    """('error' or 'warning', message) when cname is not a bare host name or disagrees with base_url."""
+    host = cname.strip().lower().rstrip(".")
+    if "/" in host or ":" in host or not HOST_NAME.fullmatch(host):
+        return "error", (f'cname: "{cname}" must be a host name alone, such as dossiers.example.org '
+                         "(no https:// and no path)")
+    if base_url and urlsplit(base_url).hostname != host:
+        path = urlsplit(base_url).path
+        return "warning", (f'cname: "{cname}" but base_url is "{base_url}": the pages will link to '
+                           f"{urlsplit(base_url).hostname}{path}, which is not where {cname} serves them; "
+                           f"set base_url: https://{host}/ (or remove cname)")
+    return None
 
 
 def default_templates(content_dir: Path) -> tuple[Path, ...]:
@@ -94,14 +147,16 @@ def load_config(content_dir: Path, diags: Diagnostics, **overrides) -> SiteConfi
     base_override = overrides.pop("base_url", None)
     if base_override is not None:
         values["base_url"] = base_override
+    lines = values.pop("_lines", {})
     if values.get("base_url"):
         url = normalise_base_url(values["base_url"])
         if url is None:
-            where = SourcePos("--base-url") if base_override else SourcePos(shown, values.pop("_base_line", 1))
-            diags.error(where, f'base_url: "{values["base_url"]}" must be an http or https URL '
-                               "such as https://owner.github.io/repo/")
+            where = SourcePos("--base-url") if base_override else SourcePos(shown, lines.get("base_url", 1))
+            diags.error(where, base_url_problem(values["base_url"]))
         values["base_url"] = url
-    values.pop("_base_line", None)
+    if values.get("cname") and (problem := cname_problem(values["cname"], values.get("base_url"))):
+        level, message = problem
+        (diags.error if level == "error" else diags.warning)(SourcePos(shown, lines.get("cname", 1)), message)
     if overrides.pop("no_search", False):
         values["search"] = False
     templates = overrides.pop("templates", None)
@@ -121,13 +176,14 @@ def _read_site_yaml(path: Path, shown: str, diags: Diagnostics) -> dict:
     if not isinstance(data, dict):
         diags.error(SourcePos(shown, 1), "site.yaml must be a mapping of settings such as 'title: ...'")
         return {}
-    values: dict = {}
+    values: dict = {"_lines": {key: lines.get((key,), 1) for key in data}}
     for key, value in data.items():
         pos = SourcePos(shown, lines.get((key,), 1))
         if key not in SITE_KEYS:
-            near = get_close_matches(key, SITE_KEYS, n=1)
-            hint = f'; did you mean "{near[0]}"?' if near else f"; known keys: {', '.join(SITE_KEYS)}"
-            diags.warning(pos, f"{key}: unknown setting{hint}")
+            [near] = get_close_matches(str(key).lower(), SITE_KEYS, n=1, cutoff=0) or [SITE_KEYS[0]]
+            hint = (f'did you mean "{near}"?' if get_close_matches(str(key).lower(), [near], cutoff=0.6)
+                    else f'the nearest is "{near}"; the settings are {", ".join(SITE_KEYS)}')
+            diags.warning(pos, f"{key}: unknown setting, ignored; {hint}")
         elif key in FLAG_KEYS:
             word = str(value).lower()
             if word not in TRUE_WORDS | FALSE_WORDS:
@@ -139,6 +195,4 @@ def _read_site_yaml(path: Path, shown: str, diags: Diagnostics) -> dict:
             diags.error(pos, f"{key}: expected text, found a {'list' if isinstance(value, list) else 'mapping'}")
         else:
             values[key] = value
-            if key == "base_url":
-                values["_base_line"] = pos.line
     return values

@@ -6,6 +6,8 @@ from difflib import get_close_matches
 from typing import Any
 from urllib.parse import urlsplit
 
+from rapidfuzz.distance import OSA
+
 from .dates import DateError, DateSpan, parse_span
 from .diagnostics import Diagnostics, SourcePos
 from .frontmatter import Document as Parsed
@@ -125,13 +127,19 @@ class Reader:
             return None
 
     def check_keys(self, path: tuple, mapping: dict, known: tuple[str, ...]) -> None:
-        """A warning for every key that is not known, with the nearest known one."""
+        """A warning for every key that is not known, with the nearest known one; an error for a key
+        within two edits of a known one (`peopel:`): silently dropping its values is worse than stopping."""
         for key in mapping:
             if key in known:
                 continue
-            near = get_close_matches(key, known, n=1, cutoff=0.6)
+            where, label = self.pos(*path, key), dotted(path + (key,))
+            if misspelt := misspelling(str(key), known):
+                self.diags.error(where, f'{label}: unknown key, probably a misspelling of "{misspelt}"; '
+                                        f'write "{misspelt}:" (its values would be ignored otherwise)')
+                continue
+            near = get_close_matches(str(key), known, n=1, cutoff=0.6)
             hint = f'did you mean "{near[0]}"?' if near else f"known keys: {', '.join(known)}"
-            self.diags.warning(self.pos(*path, key), f"{dotted(path + (key,))}: unknown key; {hint}")
+            self.diags.warning(where, f"{label}: unknown key; {hint}")
 
 
 # -- files beside the text (files.py resolves them) ---------------------------------------------
@@ -178,3 +186,14 @@ def read_documents(r: Reader) -> tuple[Document, ...]:
         if title and file:
             documents.append(Document(file, title, date, r.pos(*path)))
     return tuple(documents)
+
+
+def misspelling(key: str, known: tuple[str, ...]) -> str | None:
+    """The known key that key is within two edits of (letters swapped count as one edit; a short key
+    allows one edit in two of its letters, so that `id` is not `to`), or None."""
+    folded = key.casefold()
+    for limit in (1, 2):
+        for word in known:
+            if OSA.distance(folded, word, score_cutoff=limit) <= min(limit, max(1, len(word) // 2)):
+                return word
+    return None

@@ -56,6 +56,8 @@ def _walk(config: SiteConfig, root: str, where: str, prefix: str, found: list[st
         if entry.is_symlink():
             target = os.path.realpath(entry.path)
             if os.path.commonpath([root, target]) != root:
+                if _scanned(rel):
+                    continue  # load._Scanner already warns of it
                 diags.warning(SourcePos(config.display_path(rel)), "is a link to outside the content folder; "
                                                                    "it is not published")
                 continue
@@ -69,6 +71,14 @@ def _walk(config: SiteConfig, root: str, where: str, prefix: str, found: list[st
                                                                    "rename it")
                 continue
             found.append(rel)
+
+
+def _scanned(rel: str) -> bool:
+    """Whether load._Scanner looks at this path (and so reports a symbolic link there): a Markdown
+    folder itself, anything in articles/ and its sub-folders, the entries of people/, organisations/, stories/."""
+    folder, _, rest = rel.partition("/")
+    markdown_folders = ("articles", "people", "organisations", "stories")
+    return folder in markdown_folders and (not rest or folder == "articles" or "/" not in rest)
 
 
 def read_asset(config: SiteConfig, rel: str, raw: bytes, digest: bytes) -> Asset:

@@ -25,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import files, markdown, urls
+from . import files, markdown, relations, urls
 from .dates import DAY, MONTH, display_day
-from .index import Key, Site, TimelineEntry
+from .index import Key, Site, TimelineEntry, graph_id
 from .model import Article, Body, Note
 from .slugs import slugify
 
@@ -492,6 +492,34 @@ def _children(src: Sources, key: Key):
     return src.site.children.get(key, ())
 
 
+@fragment("relations", "entity")
+def _relations(src: Sources, key: Key):
+    """An entity's stated relations, merged (in index.by_entity's order: by type, then the other
+    party's name): what each is, its parties, and the articles and URLs citing it."""
+    return key, tuple((rel.type, rel.first, rel.second, rel.role, rel.start, rel.end, rel.articles, rel.urls)
+                      for rel in src.site.related.get(key, ()))
+
+
+@_relations.shows
+def _show_relations(inputs, r: Reader) -> list[dict]:
+    """As the dossier reads them (relations.phrase_of), with the other party's ref and every citation."""
+    key, stated = inputs
+    result = []
+    for type, first, second, role, start, end, articles, sources in stated:
+        other = second if first == key else first
+        before, after = relations.phrase_of(type, first == key, role)
+        result.append({"type": type, "key": other, "other": r.read("ref", other), "first": first == key,
+                       "before": before, "after": after, "role": role,
+                       **span_fields(start, "from"), **span_fields(end, "to"),
+                       "articles": [r.read("teaser", path) for path in articles], "sources": list(sources)})
+    return result
+
+
+def span_fields(span, name: str) -> dict:
+    """A relation's from or to: as shown, as ISO for <time>, as written (EDTF) for JSON."""
+    return {name: span and span.display(), f"{name}_iso": span and span.iso(), f"{name}_edtf": span and span.edtf()}
+
+
 # -- stories and tags ----------------------------------------------------------------------------
 
 @fragment("story", "story")
@@ -581,6 +609,14 @@ def _timeline_years(src: Sources, _):
 @fragment("timeline-year", "year")
 def _timeline_year(src: Sources, year: int):
     return tuple((e.article.path, e.event.order) for e in src.timeline_by_year[year])
+
+
+@fragment("all-relations", "site")
+def _all_relations(src: Sources, _):
+    """Every stated relation, for the graph: parties by graph id, the slugs of the articles citing it."""
+    return tuple((rel.type, graph_id(rel.first), graph_id(rel.second), rel.role, rel.start and rel.start.edtf(),
+                  rel.end and rel.end.edtf(), tuple(src.articles[p].slug for p in rel.articles), rel.urls)
+                 for rel in src.site.relations)
 
 
 @fragment("urls", "site")

@@ -6,6 +6,7 @@ int, and our own date parser must see what the writer wrote."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,14 @@ import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NODES = 20000  # guards against alias bombs ("billion laughs")
+MAX_DEPTH = 100  # lists and mappings within each other; far more than any front matter needs
+# Control characters (but tab and line ends) and the two non-characters: no XML file may hold
+# them and HTML calls them errors, so a file with one is rejected at its line, never published.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# The bytes that start one in UTF-8: a C0 control is one byte, a C1 control starts with C2,
+# a non-character with EF. Deleting all others (bytes.translate) tells fast if a file may hold one.
+_SUSPECT_BYTES = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f, 0xc2, 0xef])
+_INNOCENT_BYTES = bytes(sorted(set(range(256)) - set(_SUSPECT_BYTES)))
 Path_ = tuple  # a key path such as ("events", 0, "date")
 
 
@@ -56,7 +65,17 @@ def decode(raw: bytes) -> str:
         raise FrontMatterError(line, f"the file is not UTF-8 text (byte 0x{raw[err.start]:02x}); "
                                      "save it as UTF-8") from None
     text = text.removeprefix("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if raw.translate(None, _INNOCENT_BYTES):
+        if found := _CONTROL.search(text):
+            raise FrontMatterError(text.count("\n", 0, found.start()) + 1, _control_message(found.group()))
+    return text
+
+
+def _control_message(char: str) -> str:
+    name = {"\x00": " (NUL)", "\x1b": " (escape)", "\x0c": " (form feed)"}.get(char, "")
+    return (f"the control character U+{ord(char):04X}{name} cannot appear in a page or feed; "
+            "delete it (it often comes with text pasted from a PDF or a terminal)")
 
 
 def split(text: str) -> tuple[str, str, int]:
@@ -82,6 +101,8 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
     """Plain data and the file line of every value, for YAML starting at first_line."""
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:  # (only the pure-Python loader recurses)
+        raise FrontMatterError(first_line, _too_deep()) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         if err.context_mark and mark.line >= text.count("\n") + (not text.endswith("\n")):
@@ -95,6 +116,11 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[Path_, int]]:
     converter = _Converter(first_line)
     data = {} if node is None else converter.convert(node, ())
     return data, converter.lines
+
+
+def _too_deep() -> str:
+    return (f"the front matter nests lists or mappings more than {MAX_DEPTH} deep; "
+            "check the indentation and the brackets")
 
 
 class _Converter:
@@ -111,12 +137,16 @@ class _Converter:
             raise FrontMatterError(node.start_mark.line + self.first, "the front matter is too large "
                                    "or repeats an alias too often")
         self.lines.setdefault(path, node.start_mark.line + self.first)
+        if len(path) > MAX_DEPTH:
+            raise FrontMatterError(node.start_mark.line + self.first, _too_deep())
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
         if node.tag == "tag:yaml.org,2002:null" and not node.style:
             return None
+        if not node.value.isprintable() and (found := _CONTROL.search(node.value)):  # written as an escape
+            raise FrontMatterError(node.start_mark.line + self.first, _control_message(found.group()))
         return node.value
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:

@@ -108,10 +108,20 @@ def relation_entity(type: str, first: Key, second: Key, role: str | None = None,
     return link
 
 
-def export_entities(site: Site, diags: Diagnostics, relations: Iterable[Relation] = ()) -> Iterator[EntityProxy]:
+def stated(site: Site) -> list[Relation]:
+    """The site's stated relations as the export takes them: one per merged relation (index), citing
+    each article that states it and each source URL given with it."""
+    articles = {a.path: a for a in site.articles}
+    return [(rel.type, rel.first, rel.second, rel.role, rel.start, rel.end,
+             [articles[path] for path in rel.articles] + list(rel.urls)) for rel in site.relations]
+
+
+def export_entities(site: Site, diags: Diagnostics, relations: Iterable[Relation] | None = None
+                    ) -> Iterator[EntityProxy]:
     """Every entity of the published site, in a stable order: people and organisations by slug,
-    articles oldest first with their naming and events, roles, then stated relations."""
-    relations = list(relations)
+    articles oldest first with their naming and events, roles, then stated relations (the site's
+    own, `stated(site)`, unless others are given)."""
+    relations = stated(site) if relations is None else list(relations)
     owned = {second for type, _, second, *_ in relations if type == "ownership"}
     for key in sorted(site.entities):
         yield _party(site, site.entities[key], key in owned, diags)
@@ -330,7 +340,7 @@ def _add_checked(proxy: EntityProxy, prop: str, value: str | None, pos: SourcePo
 
 
 def export_site(config: SiteConfig, diags: Diagnostics, output: Path | None, stdout: IO[str],
-                relations: Iterable[Relation] = ()) -> int:
+                relations: Iterable[Relation] | None = None) -> int:
     """Load and index the content, then write its entities to output (a file, replaced only when
     the export succeeds) or to stdout. Nothing is written when diags fail; returns the count."""
     if diags.failed(config.strict):

@@ -84,6 +84,8 @@ class Incremental:
         forget_manifest(config)  # output/ will change under the build cache's feet
         self.state = update(config, planned, self.state, result, workers=workers, env=self.env, suspects=suspects)
         self.config, self.site, self.planned, self.stats, self.taken_ns = config, site, planned, stats, taken_ns
+        if result.failed:  # a site's own template failed: nothing was written, so check everything next time
+            self.planned = None
         return result
 
     def _start_from_build_cache(self, config: SiteConfig) -> None:

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field, replace
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
 from .files import FileMap, resolve
+from .likely import check_likely_duplicates
 from .load import Content
 from .model import FOLDERS, KINDS, ORGANISATION, PERSON, Article, Body, Event, Note, Ref, Role, StoryNote
 from .records import record
+from .relations import StatedRelation, by_entity, resolve_relations
 from .slugs import is_slug, match_key, slugify, unslug
 from .urls import article as article_url
 from .urls import entity as entity_url
@@ -97,6 +99,8 @@ class Site:
     tags: dict[str, Tag]
     links: dict[str, tuple[Key | None, ...]]  # body source path -> resolved wikilinks
     sources: dict[str, bytes]  # content file (relative path) -> digest of its bytes
+    relations: tuple[StatedRelation, ...] = ()  # stated relations, merged, in the order first stated
+    related: dict[Key, tuple[StatedRelation, ...]] = field(default_factory=dict)  # per entity
     files: FileMap = field(default_factory=FileMap)  # the files beside the text, and what links to them name
 
     # -- facts about the whole site, computed on demand (nothing is stored into a Site) ---------
@@ -178,6 +182,7 @@ class _Registry:
         self.notes: dict[Key, Note] = {}
         self.spellings: dict[Key, Counter] = defaultdict(Counter)
         self.first_seen: dict[tuple[Key, str], int] = {}
+        self.created: list[tuple[str, str, SourcePos]] = []  # (kind, name, where): entities no file names
         self._keys: dict[Key, Key] = {}
 
     def key(self, kind: str, slug: str) -> Key:
@@ -233,6 +238,7 @@ class _Registry:
                 return None
             self.slugs[ref.kind][slug] = ref.src
             self.by_name[ref.kind][match_key(ref.text)] = (slug, ref.src, ref.text)
+            self.created.append((ref.kind, ref.text, ref.src))
         if ref.counts_as_spelling:
             key = (ref.kind, slug)
             self.spellings[key][ref.text] += 1
@@ -275,7 +281,9 @@ def build_site(config: SiteConfig, content: Content, diags: Diagnostics) -> Site
         registry.claim_names(note)
     named, about, event_keys = _resolve_articles(articles, registry)
     roles, members, parents, children = _resolve_notes(content.notes, registry, diags)
+    relations = resolve_relations(content.notes, articles, registry, named, diags)
     entities = registry.entities()
+    check_likely_duplicates(content.notes, registry.created, diags)
     links = _resolve_wikilinks(articles, content, registry, diags, named)
     timeline = _timeline(articles, event_keys)
     newest = tuple(reversed(articles))
@@ -284,7 +292,8 @@ def build_site(config: SiteConfig, content: Content, diags: Diagnostics) -> Site
         mentions=_mentions(newest, named), timeline=timeline, timelines=_per_entity(timeline),
         connections=_connections(articles, named, entities), roles=roles, members=members,
         parents=parents, children=children, stories=_stories(articles, content.stories, diags),
-        tags=_tags(articles), links=links, sources=content.sources,
+        tags=_tags(articles), links=links, sources=content.sources, relations=tuple(relations),
+        related=by_entity(relations, {key: entity.name for key, entity in entities.items()}),
         files=resolve(config, content.files, content.articles, tuple(articles), content.notes, content.stories, diags))
 
 

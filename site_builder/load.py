@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from . import frontmatter, markdown, parallel
+from . import frontmatter, markdown, parallel, scaffold
 from .config import SiteConfig
 from .dates import DateError, parse_published
 from .diagnostics import Diagnostics, SourcePos
@@ -18,16 +18,17 @@ from .fields import Reader, describe, read_documents, read_file_field, read_pict
 from .files import LARGE, find_files, read_asset
 from .model import FOLDERS, ORGANISATION, PERSON, Article, Asset, Body, Event, Note, Ref, Role, StoryNote
 from .records import record
+from .relations import read_relations
 from .slugs import SLUG_RULE, is_slug, slugify
 
 PICTURE_KEYS = ("image", "image_alt", "image_credit")
 ARTICLE_KEYS = ("title", "date", "source", "source_url", "author", "summary", "story", "stories",
-                "draft", "tags", "people", "organisations", "events", "links", *PICTURE_KEYS, "documents")
+                "draft", "tags", "people", "organisations", "events", "links", *PICTURE_KEYS, "documents", "relations")
 EVENT_KEYS = ("date", "text", "people", "organisations", "source")
 REF_KEYS = ("name", "role")
-PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links", *PICTURE_KEYS)
+PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links", *PICTURE_KEYS, "relations")
 ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", "dissolved", "links",
-                     *PICTURE_KEYS)
+                     *PICTURE_KEYS, "relations")
 ROLE_KEYS = ("title", "organisation", "from", "to")
 STORY_KEYS = ("title", "summary")
 RACY_NS = 3_000_000_000  # how recent an mtime may be and still not be trusted
@@ -79,12 +80,12 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
     changed is not parsed again: its record and its diagnostics are reused. Files
     to parse are shared between processes (parallel.split; workers=1: this one).
     `stats`, when the caller has just taken them (cache.input_stats, at taken_ns), save a stat per file."""
-    root = config.content_dir
     cache = {} if cache is None else cache
-    files = [(rel, _read_article, ()) for rel in _md_files(root, "articles", recursive=True)]
+    scan = _Scanner(config, diags)
+    files = [(rel, _read_article, ()) for rel in scan("articles", recursive=True)]
     files += [(rel, _read_note, (kind,)) for kind in (PERSON, ORGANISATION)
-              for rel in _md_files(root, FOLDERS[kind], folders=True)]
-    files += [(rel, _read_story, ()) for rel in _md_files(root, "stories")]
+              for rel in scan(FOLDERS[kind], folders=True)]
+    files += [(rel, _read_story, ()) for rel in scan("stories")]
     _check_note_folders(config, files, diags)
     stat = _Stat(config, stats, taken_ns)
     _parse_stale(config, cache, files, workers, stat)
@@ -212,28 +213,82 @@ def _reader_of(rel: str) -> tuple:
     return _read_note, (next(kind for kind, name in FOLDERS.items() if name == folder),)
 
 
-def _md_files(root: Path, folder: str, recursive: bool = False, folders: bool = False) -> list[str]:
-    """The .md files of a content folder (and its subfolders), relative to root; hidden ones skipped.
-    folders: also each sub-folder's index.md, a page folder (people/<slug>/index.md)."""
-    rels: list[str] = []
-    _scan(os.path.join(root, folder), folder + "/", recursive, rels, folders)
-    return sorted(rels)
+class _Scanner:
+    """Lists the .md files of content folders (hidden ones skipped). A folder that cannot be
+    read is an error naming it; a symbolic link is followed only to a file inside content/,
+    else skipped with a warning (GitHub Pages' Jekyll follows none)."""
+
+    def __init__(self, config: SiteConfig, diags: Diagnostics):
+        self.config, self.diags = config, diags
+        self.root = os.path.realpath(config.content_dir)
+
+    def __call__(self, folder: str, recursive: bool = False, folders: bool = False) -> list[str]:
+        """The .md files of a content folder (and its subfolders), relative to content/.
+        folders: also each sub-folder's index.md, a page folder (people/<slug>/index.md)."""
+        rels: list[str] = []
+        where = os.path.join(self.config.content_dir, folder)
+        if os.path.islink(where) and not _inside(self.root, os.path.realpath(where)):
+            self._problem(folder, f"a symbolic link to {os.path.realpath(where)}, outside the content folder; "
+                                  "not followed (move the folder into content/ instead)")
+            return rels
+        self._scan(where, folder, recursive, rels, folders)
+        return sorted(rels)
+
+    def _scan(self, where: str, rel: str, recursive: bool, rels: list[str], folders: bool = False) -> None:
+        try:
+            entries = list(os.scandir(where))
+        except FileNotFoundError:  # no such folder: nothing to read there
+            return
+        except OSError as err:
+            self._problem(rel, f"cannot read the folder: {err.strerror}", error=True)
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_symlink():
+                if self._followed(entry, f"{rel}/{name}"):
+                    rels.append(f"{rel}/{name}")
+            elif name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                rels.append(f"{rel}/{name}")
+            elif recursive and entry.is_dir(follow_symlinks=False):
+                self._scan(entry.path, f"{rel}/{name}", recursive, rels)
+            elif folders and entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path,
+                                                                                                  "index.md")):
+                rels.append(f"{rel}/{name}/index.md")
+
+    def _followed(self, entry: os.DirEntry, rel: str) -> bool:
+        """Whether a symbolic link is read as a content file; a warning when it is not."""
+        target = os.path.realpath(entry.path)
+        if not os.path.exists(target):
+            if _loops(entry.path):
+                self._problem(rel, "a symbolic link loop (it leads back to itself); skipped")
+            elif entry.name.endswith(".md"):
+                self._problem(rel, "a symbolic link to nothing; skipped")
+        elif not _inside(self.root, target):
+            self._problem(rel, f"a symbolic link to {target}, outside the content folder; not followed "
+                               "(copy it into content/ instead)")
+        elif os.path.isdir(target):
+            self._problem(rel, "a symbolic link to a folder; not followed (move the folder here instead)")
+        else:
+            return entry.name.endswith(".md")
+        return False
+
+    def _problem(self, rel: str, message: str, error: bool = False) -> None:
+        pos = SourcePos(self.config.display_path(rel), 1)
+        (self.diags.error if error else self.diags.warning)(pos, message)
 
 
-def _scan(where: str, prefix: str, recursive: bool, rels: list[str], folders: bool = False) -> None:
+def _inside(root: str, path: str) -> bool:
+    return os.path.commonpath([root, path]) == root
+
+
+def _loops(path: str) -> bool:
     try:
-        entries = list(os.scandir(where))
-    except OSError:  # no such folder, or not one: nothing to read there
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.name.endswith(".md") and entry.is_file():
-            rels.append(prefix + entry.name)
-        elif recursive and entry.is_dir(follow_symlinks=False):
-            _scan(entry.path, prefix + entry.name + "/", recursive, rels)
-        elif folders and entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "index.md")):
-            rels.append(f"{prefix}{entry.name}/index.md")
+        os.stat(path)
+    except OSError as err:
+        return err.errno == errno.ELOOP
+    return False
 
 
 def _load_cached(config: SiteConfig, diags: Diagnostics, cache: FileCache, sources: dict, rel: str, reader,
@@ -288,7 +343,11 @@ def _file_slug(rel: str, r: Reader, strip_date: bool = False) -> str | None:
     return slug
 
 
-def _body(config: SiteConfig, r: Reader) -> Body:
+def _body(config: SiteConfig, r: Reader, draft: bool = False) -> Body:
+    if not draft and scaffold.is_placeholder(r.doc.body):
+        line = r.doc.body_line + r.doc.body.count("\n", 0, len(r.doc.body) - len(r.doc.body.lstrip()))
+        r.diags.warning(r.src.at(line), f'the text is still the text `new` wrote ("{r.doc.body.strip()}"); '
+                                                   "write your own or delete it")
     rendered = markdown.render(r.doc.body, config.allow_html)
     for line in rendered.no_alt:
         r.diags.warning(r.src.at(r.doc.body_line + line), "a picture without alt text: say what it shows, "
@@ -331,15 +390,16 @@ def _read_article(config: SiteConfig, rel: str, r: Reader) -> Article | None:
                     for p, text in r.texts((key,)) if _story_slug_ok(r, p, text))
     events = tuple(e for i, (p, item) in enumerate(r.items(("events",)))
                    if (e := _read_event(r, p, item, i)))
-    body = _body(config, r)
+    draft = r.flag(("draft",))
+    body = _body(config, r, draft)
     article = Article(
         path=rel, slug=slug or "", title=title or "", published=published,
         source=r.text(("source",)), source_url=source_url and r.url(("source_url",), source_url),
         author=r.text(("author",)), summary=r.text(("summary",)) or body.first_paragraph,
-        stories=stories, draft=r.flag(("draft",)), tags=_tags(r),
+        stories=stories, draft=draft, tags=_tags(r),
         people=_refs(r, ("people",), PERSON), organisations=_refs(r, ("organisations",), ORGANISATION),
         events=events, links=r.urls(("links",)), body=body, src=r.src, image=read_picture(r),
-        documents=read_documents(r))
+        documents=read_documents(r), relations=read_relations(r, in_notes=False))
     return article if slug and title and published else None
 
 
@@ -394,11 +454,13 @@ def _read_note(config: SiteConfig, rel: str, r: Reader, kind: str) -> Note | Non
     if kind == ORGANISATION and (parent_text := r.text(("parent",))):
         parent = Ref(ORGANISATION, parent_text, r.pos("parent"), counts_as_spelling=False)
     links = r.urls(("links",))
+    relations = read_relations(r, in_notes=True)
     body = _body(config, r)
     image = read_picture(r)
     if not (slug and name):
         return None
-    return Note(kind, slug, name, aliases, facts, dates, roles, parent, links, body, r.src, r.pos("name"), image, rel)
+    return Note(kind, slug, name, aliases, facts, dates, roles, parent, links, body, r.src, r.pos("name"), image, rel,
+                relations)
 
 
 def _read_role(r: Reader, path: tuple, item) -> Role | None:

@@ -152,6 +152,9 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
         token.attrSet("href", f"{FILE_OPEN}{token.meta['file']}{FILE_CLOSE}")  # its published URL, later
     elif href.startswith("/") and not href.startswith("//"):
         token.attrSet("href", "\ue002" + href[1:])  # site-root link: base path filled in later
+    text = tokens[idx + 1] if idx + 2 < len(tokens) and tokens[idx + 2].type == "link_close" else None
+    if text is not None and text.type == "text" and text.content in (href, href.removeprefix("mailto:")):
+        token.attrSet("class", "url")  # its text is its address: print it once (style.css)
     return self.renderToken(tokens, idx, options, env)
 
 
@@ -224,7 +227,7 @@ def fill(html: str, links: list[str], root: str, files: list[str] = ()) -> str:
         html = _PLACEHOLDER_RE.sub(lambda m: links[int(m.group(1))], html)
     if FILE_OPEN in html:
         html = _FILE_RE.sub(lambda m: files[int(m.group(1))], html)
-    return html.replace("\ue002", root)
+    return html.replace("\ue002", escapeHtml(root)) if "\ue002" in html else html  # (an attribute value)
 
 
 def file_html(link: FileLink, url: str, size: tuple[int, int] | None) -> str:

@@ -88,6 +88,20 @@ class Body:
 
 
 @record
+class Relation:
+    """A stated relation as written: in notes the first party is the file's entity (first is None)."""
+
+    type: str
+    first: Ref | None
+    second: Ref
+    role: str | None
+    start: DateSpan | None
+    end: DateSpan | None
+    source: str | None  # an http(s) URL; an article is itself the citation of its relations
+    src: SourcePos
+
+
+@record
 class Article:
     path: str  # relative to the content folder, with '/' separators
     slug: str
@@ -108,6 +122,7 @@ class Article:
     src: SourcePos
     image: Picture | None = None  # the lead picture
     documents: tuple[Document, ...] = ()
+    relations: tuple[Relation, ...] = ()
 
 
 @record
@@ -137,6 +152,7 @@ class Note:
     name_src: SourcePos
     image: Picture | None = None
     path: str = ""  # relative to the content folder: people/<slug>.md or people/<slug>/index.md
+    relations: tuple[Relation, ...] = ()
 
 
 @record

@@ -1,4 +1,7 @@
-"""Writes a whole build beside output/ and swaps it in only when it is complete."""
+"""Writes a whole build beside output/ and swaps it in only when it is complete.
+
+Before either way changes output/, guard.mark_in_doubt records that it is changing, so that a
+build killed in the middle is repaired by the next one (guard.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from . import guard
 
 
 def safe_join(root: Path, rel: str) -> Path:
@@ -23,14 +28,23 @@ def staged(output: Path):
     the block ends normally. On any failure or interrupt output/ is left as it was."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+    staging = _temp_folder(output, "staging")
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site must be readable
     try:
         yield staging
-        _swap(staging, output)
+        _swap(staging, output, guard.mark_in_doubt(output))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _temp_folder(output: Path, kind: str) -> Path:
+    """A new folder beside output/ (guard.remove_leftovers knows its name); an OSError names the
+    folder it could not be made in, not a random name."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{output.name}.{kind}-", dir=output.parent))
+    except OSError as err:
+        raise OSError(err.errno, err.strerror, str(output.parent)) from None
 
 
 def write_new(root: Path, rel: str, data: bytes) -> None:
@@ -62,7 +76,7 @@ def in_place(output: Path):
     ends normally each file is moved into place (a reader never sees half a file). If the block
     or the moving fails, output/ is left as it was: files already moved are put back."""
     output = output.resolve()
-    pending = Path(tempfile.mkdtemp(prefix=f".{output.name}.pending-", dir=output.parent))
+    pending = _temp_folder(output, "pending")
     removed: list[str] = []
     try:
         yield pending, removed
@@ -76,6 +90,7 @@ def _apply(output: Path, pending: Path, removed: list[str]) -> None:
     backup.mkdir()
     written = [os.path.relpath(os.path.join(root, name), pending)
                for root, dirs, files in os.walk(pending) if not root.startswith(str(backup)) for name in files]
+    fresh = bool(written or removed) and guard.mark_in_doubt(output)
     done: list[tuple[Path, Path | None]] = []  # (file in output/, its previous version or None)
     try:
         for rel in sorted(written):
@@ -88,6 +103,7 @@ def _apply(output: Path, pending: Path, removed: list[str]) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(pending / rel, target)
             done.append((target, old))
+            guard.step()
         for rel in removed:
             target = safe_join(output, rel)
             old = backup / str(len(done))
@@ -96,6 +112,7 @@ def _apply(output: Path, pending: Path, removed: list[str]) -> None:
             except FileNotFoundError:
                 continue
             done.append((target, old))
+            guard.step()
     except BaseException:
         for target, old in reversed(done):
             if old is None:
@@ -105,6 +122,8 @@ def _apply(output: Path, pending: Path, removed: list[str]) -> None:
                 os.replace(old, target)
         for rel in written:  # folders made for new files
             _prune(output, safe_join(output, rel).parent)
+        if fresh:  # output/ is as it was: no longer in doubt
+            guard.settled(output)
         raise
     for rel in removed:
         _prune(output, safe_join(output, rel).parent)
@@ -117,16 +136,21 @@ def _prune(root: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path, fresh: bool) -> None:
     if not output.exists():
         os.replace(staging, output)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    old = _temp_folder(output, "old")
     os.replace(output, old / "tree")
     try:
-        os.replace(staging, output)
-    except BaseException:
-        os.replace(old / "tree", output)
-        raise
+        try:
+            guard.step()
+            os.replace(staging, output)
+        except BaseException:
+            os.replace(old / "tree", output)
+            if fresh:  # output/ is as it was: no longer in doubt
+                guard.settled(output)
+            raise
+        guard.step()
     finally:
         shutil.rmtree(old, ignore_errors=True)

@@ -130,7 +130,14 @@ class Dossier:
         own = r.read("entity", key)
         mentions = r.read("mentions", key)
         timeline = r.read("timeline", key)
-        connections = _refs(r, r.read("connections", key))
+        stated = r.read("relations", key)
+        related: dict[Key, str] = {}  # the other party -> the type of its first stated relation
+        for rel in stated:
+            related.setdefault(rel["key"], rel["type"])
+        counted = r.read("connections", key)
+        connections = [_with(r.read("ref", k), count=n, related=related.get(k)) for k, n in counted]
+        in_common = {k for k, _ in counted}
+        unconnected = [_with(r.read("ref", k), count=0, related=t) for k, t in related.items() if k not in in_common]
         parent = r.read("parent", key)
         url = urls.entity(*key)
         return {
@@ -139,7 +146,8 @@ class Dossier:
             "timeline": _entries(r, timeline),
             "articles": [_with(r.read("teaser", path), role=role) for path, role, _ in mentions],
             "connections": connections,
-            "network": network.layout({"name": own["name"], "kind": own["kind"]}, connections),
+            "network": network.layout({"name": own["name"], "kind": own["kind"]}, connections, unconnected),
+            "relations": stated,
             "members": r.read("members", key),
             "parent": r.read("ref", parent) if parent else None,
             "children": [r.read("ref", k) for k in r.read("children", key)],
@@ -180,6 +188,11 @@ class Dossier:
             | {"url": page["image"]["absolute"]},
             "documents": [{"title": d["title"], "date": d["edtf"], "kind": d["kind"], "size": d["bytes"],
                            "url": d["absolute"], "source": cite(d["article"])} for d in page["documents"]],
+            "relations": [{"type": rel["type"], "party": "first" if rel["first"] else "second",
+                           "other": absolute(rel["other"]["url"]), "name": rel["other"]["name"], "role": rel["role"],
+                           "from": rel["from_edtf"], "to": rel["to_edtf"],
+                           "sources": [absolute(a["url"]) for a in rel["articles"]] + rel["sources"]}
+                          for rel in page["relations"]],
         }
 
     @staticmethod
@@ -328,8 +341,11 @@ class Graph:
         named = [(slug, [k for k, _, _ in r.read("named", path)]) for path, slug, _ in reversed(r.read("articles"))]
         edges = [{"source": a, "target": b, "weight": len(slugs), "articles": slugs}
                  for a, b, slugs in graph_edges(named)]
+        stated = [{"type": type, "source": first, "target": second, "role": role, "from": start, "to": end,
+                   "sources": [absolute(urls.article(slug)) for slug in slugs] + list(sources)}
+                  for type, first, second, role, start, end, slugs, sources in r.read("all-relations")]
         return {"data": {"title": r.config.title, "articles": absolute(urls.ARTICLES), "nodes": nodes,
-                         "edges": edges}}
+                         "edges": edges, "relations": stated}}
 
 
 class Fixed:

@@ -1,10 +1,15 @@
 """Share a loop of independent steps between two processes, using fork on a two-core machine;
-or run a task beside the build."""
+or run a task beside the build.
+
+A forked child never outlives its parent: it dies with it (Linux's parent-death signal) and
+on SIGINT or SIGTERM, and a parent that fails or is interrupted kills it before going on."""
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -33,6 +38,8 @@ def split(count: int, work: Callable[[int, int], T], workers: int | None = None)
         with os.fdopen(writer, "wb") as stream:
             try:
                 result = (True, work(0, parts))
+            except OSError as err:  # a full disk, say: the parent reports it as its own
+                result = (False, err)
             except BaseException:
                 result = (False, traceback.format_exc())
             try:
@@ -45,7 +52,7 @@ def split(count: int, work: Callable[[int, int], T], workers: int | None = None)
         mine = work(1, parts)
     except BaseException:
         os.close(reader)
-        os.waitpid(pid, 0)
+        _end(pid)
         raise
     with os.fdopen(reader, "rb") as stream:
         try:
@@ -54,7 +61,7 @@ def split(count: int, work: Callable[[int, int], T], workers: int | None = None)
             ok, theirs = False, f"the worker process ended without a result ({err!r})"
     os.waitpid(pid, 0)
     if not ok:
-        raise WorkerError(theirs)
+        raise theirs if isinstance(theirs, OSError) else WorkerError(theirs)
     return [theirs, mine]
 
 
@@ -97,12 +104,51 @@ def in_background(task: Callable[[], object]) -> Callable[[], bool]:
             os._exit(status)
 
     def wait() -> bool:
-        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+        try:
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+        except BaseException:  # interrupted while waiting: the task ends with the build
+            _end(pid)
+            raise
     return wait
 
 
 def _fork() -> int:
-    """os.fork, with the output flushed first so that the child does not write it again."""
+    """os.fork, with the output flushed first so that the child does not write it again; the
+    child dies at once on SIGINT and SIGTERM (it holds nothing to clean up: the parent removes
+    what it wrote) and when the parent dies."""
     sys.stdout.flush()
     sys.stderr.flush()
-    return os.fork()
+    parent, prctl = os.getpid(), _prctl()
+    pid = os.fork()
+    if pid == 0:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if prctl:
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # it died before the child asked to die with it
+            os._exit(1)
+    return pid
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+@functools.cache
+def _prctl():
+    """Linux's prctl, to ask for a signal when the parent dies; None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+        return ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def _end(pid: int) -> None:
+    """Kill a child and wait for it (so that nothing it does comes after the parent's clean-up)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)

@@ -4,18 +4,51 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import traceback
 from pathlib import Path
 
 import jinja2
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, meta
+import markupsafe
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    meta,
+)
 
-from .config import SiteConfig
+from .config import PACKAGE_TEMPLATES, SiteConfig
 from .pages import plain
+
+# Frames that a template's error passes through but that are no one's fault: Jinja's, markupsafe's, and
+# this module's (what `{{ value }}` and `value.key` call).
+LIBRARY = (*(str(Path(module.__file__).resolve().parent) + os.sep for module in (jinja2, markupsafe)), __file__)
+
+
+class TemplateProblem(Exception):
+    """A site's own template failed: where (as the user names the file) and why, a content problem."""
+
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(path, line, message)
+        self.path, self.line, self.message = path, line, message
+
+
+class TemplateProblems(Exception):
+    """Pages could not be rendered because of problems in a site's own templates."""
+
+    def __init__(self, problems: list[TemplateProblem]):
+        super().__init__(problems)
+        self.problems = problems
 
 
 class _Environment(Environment):
     """Contexts are plain data: `entry.date` looks the key up first. (Jinja tries an attribute
     first and catches the AttributeError, a third of the time of a page of 10,000 teasers.)"""
+
+    own_dirs: tuple[str, ...] = ()  # a site's own template folders, resolved, each ending in os.sep
 
     def getattr(self, obj, attribute):
         if type(obj) is dict and attribute in obj:
@@ -52,13 +85,39 @@ class _Template(jinja2.Template):
         return template
 
 
+class _Loader(ChoiceLoader):
+    """The first folder that has a template wins; a template found in a later one is out of date
+    once an earlier folder has it too (one made while the preview runs overrides the built-in one)."""
+
+    def get_source(self, environment, template):
+        for number, loader in enumerate(self.loaders):
+            try:
+                source, filename, uptodate = loader.get_source(environment, template)
+            except TemplateNotFound:
+                continue
+            earlier = [os.path.join(folder, *template.split("/"))
+                       for before in self.loaders[:number] for folder in before.searchpath]
+            if not earlier:
+                return source, filename, uptodate
+            return source, filename, _unless_made(earlier, uptodate)
+        raise TemplateNotFound(template)
+
+    load = jinja2.BaseLoader.load  # (ChoiceLoader's own asks each loader, not get_source above)
+
+
+def _unless_made(paths: list[str], uptodate):
+    return lambda: uptodate() and not any(map(os.path.isfile, paths))
+
+
 def make_environment(config: SiteConfig) -> Environment:
     """Autoescaping on for everything; `url` and `absolute_url` filters honour base_url."""
     env = _Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in config.template_dirs]),
+        loader=_Loader([FileSystemLoader(str(d)) for d in config.template_dirs]),
         autoescape=jinja2.select_autoescape(default_for_string=True, default=True),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.template_class = _Template
+    env.own_dirs = tuple(str(Path(d).resolve()) + os.sep for d in config.template_dirs
+                         if Path(d).resolve() != PACKAGE_TEMPLATES)
     env.filters["url"] = config.url
     env.filters["absolute_url"] = config.absolute_url
     env.filters["tojson_compact"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -80,6 +139,7 @@ class TemplateDigests:
         self.refs: dict[str, list[str]] = {}
         self.known = known or {}
         self.references: dict[str, list[str]] = {}
+        self.problems: list[TemplateProblem] = []  # syntax errors in a site's own templates
 
     def __call__(self, name: str) -> str:
         if name not in self.closed:
@@ -101,7 +161,15 @@ class TemplateDigests:
             digest = hashlib.sha256(source.encode()).hexdigest()
             self.own[name] = f"{name}: {filename}: {digest}"
             if digest not in self.known:
-                self.known[digest] = [n for n in meta.find_referenced_templates(self.env.parse(source)) if n]
+                try:
+                    parsed = self.env.parse(source, name, filename)
+                except TemplateSyntaxError as err:
+                    problem = template_problem(self.env, err)
+                    if problem is None:
+                        raise
+                    self.problems.append(problem)
+                    return
+                self.known[digest] = [n for n in meta.find_referenced_templates(parsed) if n]
             self.refs[name] = self.references[digest] = self.known[digest]
         for child in self.refs.get(name, ()):
             self._visit(child, seen)
@@ -115,10 +183,68 @@ def inert_json(value, **options) -> str:
 
 
 def render_page(env: Environment, template: str, context: dict) -> bytes:
-    """The bytes of one page."""
+    """The bytes of one page; TemplateProblem when a site's own template is at fault."""
     if template == "json":  # (graph.json is 27 MB at 10,000 articles: one copy less of it)
         return inert_json(context["data"], default=plain).encode("utf-8") + b"\n"
-    return env.get_template(template).render(context).encode("utf-8")
+    try:
+        return env.get_template(template).render(context).encode("utf-8")
+    except Exception as err:
+        problem = template_problem(env, err)
+        if problem is None:
+            raise
+        raise problem from None
+
+
+def check_templates(env: Environment, planned) -> list[TemplateProblem]:
+    """For `check`, which writes nothing: the problems of a site's own templates that show on the
+    first page of each template (every page of a template would be a build's whole rendering)."""
+    digests = TemplateDigests(env)
+    first: dict[str, object] = {}
+    for page in planned.pages:
+        first.setdefault(page.template, page)
+    for name in sorted(first):
+        digests(name)
+    problems = list(digests.problems)
+    for name, page in sorted(first.items()):
+        try:
+            render_page(env, name, planned.context(page)[0])
+        except TemplateProblem as problem:
+            problems.append(problem)
+    return problems
+
+
+def template_problem(env: Environment, err: Exception) -> TemplateProblem | None:
+    """The error as a problem at a line of a site's own template, or None when it is ours: raised
+    in a built-in template, or in our code that a template called."""
+    own = getattr(env, "own_dirs", ())
+    if isinstance(err, TemplateSyntaxError) and err.filename:
+        frames = [(err.filename, err.lineno)]
+    else:  # Jinja rewrites the traceback: a template's frames carry its file name and line
+        frames = [(f.filename, f.lineno) for f in traceback.extract_tb(err.__traceback__)
+                  if not f.filename.startswith(LIBRARY)]
+    if not frames or not own or not os.path.realpath(frames[-1][0]).startswith(own):
+        return None  # (the innermost frame outside Jinja must be a line of the site's own template)
+    filename, line = frames[-1]
+    return TemplateProblem(_shown(filename), line or 1, _message(err))
+
+
+def _message(err: Exception) -> str:
+    if isinstance(err, jinja2.TemplatesNotFound):
+        return f"none of the templates {', '.join(map(repr, err.templates))} exists"
+    if isinstance(err, TemplateNotFound):
+        return f'template "{err.name}" not found in the site\'s templates/ or the built-in ones'
+    if isinstance(err, TemplateSyntaxError):
+        return f"template syntax: {err.message}"
+    if isinstance(err, jinja2.TemplateError):
+        return err.message or str(err)
+    return f"{type(err).__name__}: {err}"
+
+
+def _shown(filename: str) -> str:
+    """A template's path as the user would type it: relative to the current folder when inside it."""
+    path = os.path.abspath(filename)
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
 
 
 def static_files(config: SiteConfig) -> dict[str, Path]:

@@ -106,7 +106,7 @@ def structure(article: Article) -> tuple:
             _refs(article.stories), _refs(article.people), _refs(article.organisations),
             tuple((e.date, e.order, e.src, _refs(e.people), _refs(e.organisations)) for e in article.events),
             article.body.src, tuple((w.target, w.kind, w.line) for w in article.body.wikilinks),
-            files.written(article))
+            files.written(article), article.relations)
 
 
 def text_edits(indexed: Mapping[str, bytes], before: Mapping[str, Entry], after: Mapping[str, Entry]) -> set | None:

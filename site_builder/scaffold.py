@@ -13,6 +13,9 @@ from .frontmatter import yaml_string
 from .slugs import slugify, unslug
 
 FOLDERS = {"article": "articles", "person": "people", "organisation": "organisations", "story": "stories"}
+# The starter bodies `new` writes: left unchanged, each is a warning (load.py)
+BODIES = {"article": "Write the article here. Link people with [[Full Name]].", "person": "A short biography.",
+          "organisation": "What this organisation is and does.", "story": "What this story is about."}
 
 
 def template_for(kind: str, name: str, today: dt.date) -> str:
@@ -23,15 +26,25 @@ def template_for(kind: str, name: str, today: dt.date) -> str:
                 "draft: true\ntags: []\npeople:\n  # - Full Name\n  # - name: Full Name\n"
                 "  #   role: what this article says they are\norganisations: []\nevents:\n"
                 f"  # - date: {today.isoformat()}\n  #   text: What happened, in one sentence.\n"
-                "  #   people: [Full Name]\n---\n\nWrite the article here. Link people with [[Full Name]].\n")
+                f"  #   people: [Full Name]\n---\n\n{BODIES['article']}\n")
     if kind == "person":
         return (f"---\nname: {quoted}\naliases: []\nborn: \nnationality: \nroles:\n"
                 "  # - title: Position held\n  #   organisation: Organisation name\n"
-                "  #   from: 2012-12\n  #   to: 2018-11\nlinks: []\n---\n\nA short biography.\n")
+                "  #   from: 2012-12\n  #   to: 2018-11\nlinks: []\nrelations:\n  # - type: associate\n"
+                "  #   with: Full Name\n  #   role: what this person is to them\n  #   source: https://...\n"
+                f"---\n\n{BODIES['person']}\n")
     if kind == "organisation":
         return (f"---\nname: {quoted}\naliases: []\nkind: \ncountry: \nparent: \nfounded: \n"
-                "links: []\n---\n\nWhat this organisation is and does.\n")
-    return f"---\ntitle: {quoted}\nsummary: \n---\n\nWhat this story is about.\n"
+                f"links: []\n---\n\n{BODIES['organisation']}\n")
+    return f"---\ntitle: {quoted}\nsummary: \n---\n\n{BODIES['story']}\n"
+
+
+def is_placeholder(body: str) -> bool:
+    """True when a file's body is still the starter text `new` wrote."""
+    return " ".join(body.split()) in _PLACEHOLDERS
+
+
+_PLACEHOLDERS = frozenset(BODIES.values())
 
 
 def new_file(content_dir: Path, kind: str, name: str, today: dt.date | None = None) -> Path:

@@ -144,6 +144,19 @@ def _fourth(c: Path) -> None:
         encoding="utf-8")
 
 
+def _relation_in_article(c: Path) -> None:
+    edit(c / "articles/second.md", "events:\n", "relations:\n  - type: associate\n"
+         "    between: [Daniel Millán, Ana Lopez]\n    role: adviser\nevents:\n")
+
+
+def _relations_in_notes(c: Path) -> None:
+    """The article's relation taken out, and two relations stated in Ana López's notes instead."""
+    edit(c / "articles/second.md", "relations:\n  - type: associate\n    between: [Daniel Millán, Ana Lopez]\n"
+         "    role: adviser\n", "")
+    edit(c / "people/ana-lopez.md", "roles:", "relations:\n  - type: employment\n    with: Sub Agency\n"
+         "    source: https://example.com/ana\n  - type: associate\n    with: Daniel Millan\nroles:")
+
+
 def _own_templates(c: Path) -> Path:
     (c.parent / "templates/static").mkdir(parents=True, exist_ok=True)
     return c.parent / "templates"
@@ -210,6 +223,14 @@ EDITS = {
         c / "articles/second.md", "![A photo](../files/photo.png)", ""), edit(
         c / "people/ana-lopez.md", "image: /files/photo.png\n", "")), prepare=_picture),
     "a loose file deleted": Edit(lambda c: (c / "files/data.csv").unlink(), prepare=_loose),
+    "a relation added": Edit(_relation_in_article),
+    "a relation's role and dates": Edit(lambda c: edit(c / "articles/second.md", "role: adviser",
+                                                       "role: deputy\n    from: 2019-05\n    to: 2020~"),
+                                        prepare=_relation_in_article),
+    "a relation moved to notes": Edit(_relations_in_notes, prepare=_relation_in_article),
+    "a relation removed": Edit(lambda c: edit(c / "people/ana-lopez.md",
+                                              "  - type: associate\n    with: Daniel Millan\n", ""),
+                               prepare=lambda c: (_relation_in_article(c), _relations_in_notes(c))),
 }
 
 

@@ -75,10 +75,18 @@ def test_paths_are_the_repository_s_own_inside_a_git_work_tree(tmp_path):
 
 
 def test_a_problem_outside_any_file_has_no_file(tmp_path):
+    content = make_site(tmp_path, {"content/articles/a.md": article()})  # no site.yaml: no base_url in it
+    proc = check("--content", content, "--format", "github", "--quiet")
+    [found] = annotations(proc.stdout)  # (no notice: fewer than ten)
+    assert "file" not in found and "line" not in found and found["message"].startswith("base_url is not set")
+
+
+def test_a_bad_base_url_flag_is_wrong_usage_in_either_format(tmp_path):
     content = make_site(tmp_path, {"content/articles/a.md": article()})
     proc = check("--content", content, "--format", "github", "--base-url", "ftp://nope")
-    [found] = annotations(proc.stdout)  # (no notice: fewer than ten)
-    assert "file" not in found and "line" not in found and found["message"].startswith("base_url:")
+    assert proc.returncode == 2 and proc.stdout == ""
+    [line] = proc.stderr.splitlines()
+    assert line.startswith("--base-url") and "http or https" in line
 
 
 def test_the_step_summary_has_every_problem_with_no_markup(tmp_path):

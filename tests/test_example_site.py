@@ -1,5 +1,6 @@
 """The example site, built as it is published: valid HTML, no broken link, searchable in a browser."""
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -82,3 +83,11 @@ def test_search_matches_every_word_as_a_prefix_and_says_when_nothing_matches(pub
     assert page.locator(".search-result-link").count() == 0
     assert "q=zzyzx" in page.url
     page.close()
+
+
+def test_the_example_states_relations_of_the_story_each_with_a_source(published):
+    output, base_url = published
+    stated = json.loads((output / "graph.json").read_text())["relations"]
+    assert len(stated) >= 3 and all(r["sources"] for r in stated)
+    ebrard = parse(output, "/people/marcelo-ebrard/").find(id="relations")
+    assert "Daniel Millán — spokesman" in " ".join(ebrard.get_text(" ").split())

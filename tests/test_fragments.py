@@ -111,7 +111,9 @@ def _base(root, paged: bool):
     del paged  # (page_kinds' limits are patched by the caller)
     content_dir = root / "content"  # every field of the records changed below set, so that changing it shows
     edit(content_dir / "articles/2020/2020-01-10-first.md", "source: Example Wire",
-         "source: Example Wire\nauthor: A Writer\nlinks: [https://example.org/one, https://example.org/two]")
+         "source: Example Wire\nauthor: A Writer\nlinks: [https://example.org/one, https://example.org/two]\n"
+         "relations:\n  - type: employment\n    between: [Daniel Millan, Agency One]\n    role: spokesman\n"
+         "    from: 2018\n    to: 2020-01\n    source: https://example.org/hired")
     # Files beside the text: a lead picture, documents and an event's source; a dossier picture.
     write_picture(content_dir / "files/lead.png", 20, 10)
     write_picture(content_dir / "files/ana.png", 12, 16)
@@ -126,9 +128,13 @@ def _base(root, paged: bool):
          "A chart: ![The chart](/files/lead.png), [the memo](/files/memo.pdf).\n\nSecond paragraph with")
     edit(content_dir / "people/ana-lopez.md", "born: 1960-02",
          "born: 1960-02\ndied: 2020\nnationality: Examplish\nlinks: [https://example.org/ana]\n"
-         "image: /files/ana.png\nimage_alt: Ana at a desk\nimage_credit: The agency")
+         "image: /files/ana.png\nimage_alt: Ana at a desk\nimage_credit: The agency\n"
+         "relations:\n  - type: associate\n    with: Bruno Díaz\n    role: mentor\n    from: 2015\n"
+         "    to: 2019~\n    source: https://example.org/mentor")
     edit(content_dir / "organisations/agency-one.md", "country: Examplestan",
-         "country: Examplestan\nfounded: 1990\ndissolved: 2021-03\nlinks: [https://example.org/ao]")
+         "country: Examplestan\nfounded: 1990\ndissolved: 2021-03\nlinks: [https://example.org/ao]\n"
+         "relations:\n  - type: ownership\n    with: Sub Agency\n    role: sole owner\n    from: 1995\n"
+         "    to: 2020\n    source: https://example.org/owned")
     diags = Diagnostics()
     config = load_config(root / "content", diags, output_dir=root / "base")
     content = load_content(config, diags, {})

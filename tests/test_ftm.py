@@ -246,3 +246,48 @@ def test_an_organisation_s_kind_chooses_its_schema(kind, schema, tmp_path):
     site, diags = site_of(content)
     [acme] = [e for e in export_entities(site, diags) if e.schema.is_a("Organization")]
     assert acme.schema.name == schema
+
+
+def test_the_example_site_s_stated_relations_are_exported_with_their_proof():
+    proc = export("--content", ROOT / "content")
+    assert proc.returncode == 0, proc.stderr
+    by_id = check_entities(entities_of(proc.stdout))
+    millan, ebrard = named(by_id, "Person", "Daniel Millán"), named(by_id, "Person", "Marcelo Ebrard Casaubón")
+    # the article that states two of them
+    article = named(by_id, "Article", "Mexico agreed to nab cartel leader to secure release of ex-minister")
+    [spokesman] = [e["properties"] for e in by_id.values() if e["schema"] == "Associate"
+                   and e["properties"]["person"] == [millan["id"]]]
+    assert spokesman["associate"] == [ebrard["id"]] and spokesman["relationship"] == ["spokesman"]
+    assert spokesman["proof"] == [article["id"]]
+    ministry = named(by_id, "PublicBody", "Secretariat of Foreign Affairs")
+    [employed] = [e["properties"] for e in by_id.values() if e["schema"] == "Employment"
+                  and e["properties"]["employee"] == [millan["id"]] and e["properties"]["employer"] == [ministry["id"]]
+                  and "proof" in e["properties"]]
+    assert employed["role"] == ["spokesman"] and employed["proof"] == [article["id"]]
+    # stated in a notes file: cited by its source URL, with its dates, and no article as proof
+    general = named(by_id, "Person", "Salvador Cienfuegos Zepeda")
+    [secretary] = [e["properties"] for e in by_id.values() if e["schema"] == "Associate"
+                   and e["properties"]["person"] == [general["id"]]]
+    assert secretary["associate"] == [named(by_id, "Person", "Enrique Peña Nieto")["id"]]
+    assert secretary["sourceUrl"] == ["https://en.wikipedia.org/wiki/Salvador_Cienfuegos_Zepeda"]
+    assert (secretary["startDate"], secretary["endDate"]) == (["2012-12"], ["2018-11"]) and "proof" not in secretary
+
+
+def test_a_relation_stated_in_two_places_is_one_entity_citing_both_and_what_is_owned_a_company(tmp_path):
+    owns = "\n  - type: ownership\n    between: [Acme, Guild]"
+    content = make_site(tmp_path, {
+        "content/articles/a.md": article(title="A", date="2020-01-01", organisations="[Acme, Guild]", relations=owns,
+                                         source_url="https://example.com/a"),
+        "content/articles/b.md": article(title="B", date="2020-02-01", relations=owns),
+        "content/organisations/acme.md": "---\nname: Acme\nrelations:\n  - type: ownership\n    with: Guild\n"
+                                         "    source: https://example.com/registry\n---\n"})
+    site, diags = site_of(content)
+    assert not diags.errors
+    by_id = check_entities([e.to_dict() for e in export_entities(site, diags)])
+    [owned] = [e["properties"] for e in by_id.values() if e["schema"] == "Ownership"]
+    assert owned["owner"] == [entity_id(("organisation", "acme"))] and owned["asset"] == [entity_id(("organisation",
+                                                                                                      "guild"))]
+    assert sorted(by_id[p]["properties"]["title"][0] for p in owned["proof"]) == ["A", "B"]
+    assert sorted(owned["sourceUrl"]) == ["https://example.com/a", "https://example.com/registry"]
+    assert by_id[entity_id(("organisation", "guild"))]["schema"] == "Company"
+    assert by_id[entity_id(("organisation", "acme"))]["schema"] == "Organization"

@@ -74,7 +74,8 @@ def test_deploy_outside_a_repository_says_what_to_do(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "deploy", "--no-search", "--content",
                            str(content), "--output", str(tmp_path / "out")], capture_output=True, text=True,
                           cwd=tmp_path)
-    assert proc.returncode == 1 and "git init" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "git init" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()  # said before building
 
 
 def test_every_dossier_and_story_has_a_valid_atom_feed(out):
@@ -138,4 +139,5 @@ def test_sitemap_robots_and_a_404_that_works_at_any_address(out):
     assert {u.removeprefix(BASE[:-1]) for u in locs} == {u.replace("//", "/") for u in pages}
     assert f"Sitemap: {BASE}sitemap.xml" in (out / "robots.txt").read_text()
     links = [a["href"] for a in parse(out, "/404.html").find_all(["a", "link"]) if a["href"] != "#content"]
-    assert links and all(h.startswith(BASE) for h in links)
+    # Root-relative under the base path: right at any depth, on the published host and in the preview alike
+    assert links and all(h.startswith("/sub/path/") for h in links)
