@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import guard, saved, search
+from . import files, guard, saved, search
 from .cache import Cache, Snapshot
 from .config import SiteConfig
 from .diagnostics import ERROR, Diagnostic, Diagnostics, SourcePos
@@ -53,6 +53,8 @@ class State:
     references: dict[str, list[str]] = field(default_factory=dict)  # template source digest -> what it names
     search: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # url -> search.Document.entry()
     statics: dict[str, str] = field(default_factory=dict)  # static file -> digest of its bytes
+    # file beside the text (output path) -> (digest of its source, digest of the bytes published)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
         """As saved in the cache: the twenty thousand dependency arrays as one, which loads
@@ -84,6 +86,7 @@ class Build:
     remade: list[str] = field(default_factory=list)  # URLs rendered again
     rendered: list[str] = field(default_factory=list)  # of those, the URLs whose bytes changed: written
     removed: list[str] = field(default_factory=list)  # files deleted
+    published: list[str] = field(default_factory=list)  # files beside the text written (files.py)
     total: int = 0
     unchanged: bool = False  # nothing was read or written: no input changed since the last build
     reindexed: bool = True  # False when the last build's index was reused (saved.py)
@@ -130,6 +133,7 @@ def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None,
 def plan_pages(site: Site, diags: Diagnostics) -> Plan:
     planned = plan(site)
     _check_unique_urls(planned.pages)
+    files.check_outputs(site, planned.pages, static_files(site.config), diags)
     if site.config.base_url is None:
         diags.warning(SourcePos(site.config.display_path("site.yaml")),
                       "base_url is not set: feed.xml and sitemap.xml need absolute URLs; "
@@ -357,6 +361,7 @@ class _Update:
                       self.workers)
             for rel, data in self.statics.items():
                 write_new(folder, rel, data)
+            self.publish(folder, {})
         if config.search:
             state.search = {doc.url: doc.entry() for doc in docs}
 
@@ -375,7 +380,15 @@ class _Update:
                 if previous.statics.get(rel) != state.statics[rel]:
                     write_new(folder, rel, data)
             removed += sorted(set(previous.statics) - set(self.statics))
+            removed += self.publish(folder, previous.files)
             self.result.removed = list(removed)
+
+    def publish(self, folder: Path, before: dict) -> list[str]:
+        """Write the files beside the text that are new or changed since `before` (files.publish);
+        the output paths of those to remove."""
+        published = self.planned.reader.sources.site.files
+        self.state.files, self.result.published, gone = files.publish(self.config, published, before, folder)
+        return gone
 
     def render(self, pages: list[Page], folder: Path) -> list:
         """Render pages on both cores, write those whose bytes changed into folder, record what each

@@ -280,9 +280,10 @@ def _output_key(config: SiteConfig) -> str:
 
 
 def _holds(output: Path, state) -> bool:
-    """Whether a folder holds exactly the pages and static files of a build's state, byte for byte
-    (the search index's files are only required to be there)."""
-    expected = {**state.fingerprints, **{rel: None for rel in state.statics}}
+    """Whether a folder holds exactly the pages, static files and files beside the text of a build's
+    state, byte for byte (the search index's files are only required to be there)."""
+    published = {rel: digests[1] for rel, digests in state.files.items()}  # (source, bytes published)
+    expected = {**state.fingerprints, **{rel: None for rel in state.statics}, **published}
     found = set()
     for root, _, names in os.walk(output):
         for name in names:
@@ -292,7 +293,7 @@ def _holds(output: Path, state) -> bool:
             found.add(rel)
     if not found.issuperset(expected):
         return False
-    for rel, fingerprint in state.fingerprints.items():
+    for rel, fingerprint in {**state.fingerprints, **published}.items():
         with open(os.path.join(output, rel), "rb") as stream:
             if hashlib.blake2b(stream.read(), digest_size=16).digest() != fingerprint:
                 return False

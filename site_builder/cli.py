@@ -153,10 +153,7 @@ def _run(args: argparse.Namespace) -> int:
         return _import(args)
     if args.command == "export":
         return _export(args)
-    if not args.content.is_dir():
-        print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
-        return 2
-    if _bad_base_url(args):
+    if _bad_site_options(args):
         return 2
     diags = Diagnostics()
     options = {"base_url": args.base_url, "templates": args.templates, "output_dir": args.output,
@@ -287,6 +284,14 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bad_site_options(args: argparse.Namespace) -> bool:
+    """Say so and return True when --content is no folder or --base-url is no site address."""
+    if not args.content.is_dir():
+        print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
+        return True
+    return _bad_base_url(args)
+
+
 def _export(args: argparse.Namespace) -> int:
     try:
         from .ftm import export_site
@@ -294,10 +299,7 @@ def _export(args: argparse.Namespace) -> int:
         print(f"export ftm needs the followthemoney library ({err.name} is missing): "
               "pip install -r requirements.txt", file=sys.stderr)
         return 2
-    if not args.content.is_dir():
-        print(f"{args.content}: no such content folder (use --content DIR)", file=sys.stderr)
-        return 2
-    if _bad_base_url(args):
+    if _bad_site_options(args):
         return 2
     diags = Diagnostics()
     config = load_config(args.content, diags, base_url=args.base_url, drafts=args.drafts, strict=args.strict)

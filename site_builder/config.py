@@ -15,8 +15,8 @@ from .fields import FALSE_WORDS, TRUE_WORDS
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SITE_KEYS = ("title", "description", "base_url", "language", "allow_html", "search", "cname", "author",
-             "translations")
-FLAG_KEYS = ("allow_html", "search")
+             "keep_metadata", "translations")
+FLAG_KEYS = ("allow_html", "search", "keep_metadata")
 URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]*")  # RFC 3986, with %-escapes
 HOST_NAME = re.compile(r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+", re.ASCII)
 EXAMPLE_URL = "https://owner.github.io/repo/"
@@ -41,6 +41,7 @@ class SiteConfig:
     search: bool = True  # a search index (search.py) and a /search/ page
     cname: str | None = None
     author: str | None = None
+    keep_metadata: bool = False  # publish pictures with their EXIF, XMP and IPTC (files.py)
     content_dir: Path = Path("content")
     output_dir: Path = Path("output")
     template_dirs: tuple[Path, ...] = (PACKAGE_TEMPLATES,)
@@ -68,8 +69,8 @@ class SiteConfig:
         """What every page may depend on, for fingerprints (no machine paths)."""
         return {"title": self.title, "description": self.description, "base_url": self.base_url,
                 "language": self.language, "allow_html": self.allow_html, "author": self.author,
-                "drafts": self.drafts, "search": self.search, "translations": self.translations,
-                "words": i18n.digest(self.language, self.translations)}
+                "drafts": self.drafts, "search": self.search, "keep_metadata": self.keep_metadata,
+                "translations": self.translations, "words": i18n.digest(self.language, self.translations)}
 
 
 def normalise_base_url(value: str) -> str | None:

@@ -10,10 +10,13 @@ from rapidfuzz.distance import OSA
 
 from .dates import DateError, DateSpan, parse_span
 from .diagnostics import Diagnostics, SourcePos
-from .frontmatter import Document
+from .frontmatter import Document as Parsed
+from .markdown import names_file
+from .model import Document, FileField, Picture
 
 TRUE_WORDS = {"true", "yes", "on"}
 FALSE_WORDS = {"false", "no", "off"}
+DOCUMENT_KEYS = ("file", "url", "title", "date")
 
 
 def describe(value: Any) -> str:
@@ -36,7 +39,7 @@ def dotted(path: tuple) -> str:
 class Reader:
     """Reads one document's values; every problem becomes a diagnostic, never an exception."""
 
-    def __init__(self, doc: Document, src: SourcePos, diags: Diagnostics):
+    def __init__(self, doc: Parsed, src: SourcePos, diags: Diagnostics):
         self.doc, self.src, self.diags = doc, src, diags
 
     def pos(self, *path) -> SourcePos:
@@ -137,6 +140,52 @@ class Reader:
             near = get_close_matches(str(key), known, n=1, cutoff=0.6)
             hint = f'did you mean "{near[0]}"?' if near else f"known keys: {', '.join(known)}"
             self.diags.warning(where, f"{label}: unknown key; {hint}")
+
+
+# -- files beside the text (files.py resolves them) ---------------------------------------------
+
+def read_file_field(r: Reader, path: tuple) -> FileField | None:
+    """A content file (a path relative to this file, or from content/ with a leading /) or an http(s) URL."""
+    text = r.text(path)
+    if text is None:
+        return None
+    if names_file(text, image=True):
+        return FileField(text, r.pos(*path), dotted(path))
+    return FileField(text, r.pos(*path), dotted(path)) if r.url(path, text) else None
+
+
+def read_picture(r: Reader) -> Picture | None:
+    """`image`, `image_alt` and `image_credit` of notes and articles."""
+    file = read_file_field(r, ("image",))
+    alt, credit = r.text(("image_alt",)), r.text(("image_credit",))
+    for key in ("image_alt", "image_credit"):
+        if r.get((key,)) is not None and r.get(("image",)) is None:
+            r.diags.warning(r.pos(key), f"{key}: there is no image: to go with; add one or remove this line")
+    return Picture(file, alt, credit) if file else None
+
+
+def read_documents(r: Reader) -> tuple[Document, ...]:
+    """An article's `documents:`, each a file: or a url: with a title and an optional date."""
+    documents = []
+    for path, item in r.items(("documents",)):
+        if not isinstance(item, dict):
+            r.error(path, f"expected a mapping with file: (or url:) and title:, found {describe(item)}")
+            continue
+        r.check_keys(path, item, DOCUMENT_KEYS)
+        file = None
+        title = r.text(path + ("title",), required=True, hint="say what the document is")
+        keys = [key for key in ("file", "url") if r.get(path + (key,)) is not None]
+        if len(keys) != 1:
+            r.error(path, "needs one of file: (a file beside the text) or url: (an http or https URL)")
+        elif keys == ["url"]:
+            url = r.text(path + ("url",))
+            file = FileField(url, r.pos(*path, "url")) if url and r.url(path + ("url",), url) else None
+        else:
+            file = read_file_field(r, path + ("file",))
+        date = r.date(path + ("date",))
+        if title and file:
+            documents.append(Document(file, title, date, r.pos(*path)))
+    return tuple(documents)
 
 
 def misspelling(key: str, known: tuple[str, ...]) -> str | None:

@@ -25,11 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import i18n, markdown, relations, urls
+from . import files, i18n, markdown, relations, urls
 from .dates import DAY, MONTH
 from .i18n import N_
 from .index import Key, Site, TimelineEntry, graph_id
-from .model import FOLDERS, Article, Body
+from .model import Article, Body, Note
 from .slugs import slugify
 
 PRECISION = {DAY: "day", MONTH: "month"}
@@ -118,11 +118,16 @@ class Sources:
         bodies = {a.path: a.body for a in self.site.articles}
         for entity in self.site.entities.values():
             if entity.note:
-                bodies[note_file(entity.kind, entity.slug)] = entity.note.body
+                bodies[entity.note.path] = entity.note.body
         for slug, story in self.site.stories.items():
             if story.note:
                 bodies[story_file(slug)] = story.note.body
         return bodies
+
+    @cached_property
+    def notes(self) -> dict[str, Note]:
+        """Notes file (people/x.md or people/x/index.md) -> its record."""
+        return {e.note.path: e.note for e in self.site.entities.values() if e.note}
 
     @cached_property
     def story_events(self) -> dict[str, list[tuple[str, int]]]:
@@ -145,10 +150,6 @@ class Sources:
     def timeline_by_year(self) -> dict[int, list[TimelineEntry]]:
         years = by_year(self.site.timeline, lambda e: (e.event.date.start or e.event.date.end).year)
         return dict(sorted(years.items()))
-
-
-def note_file(kind: str, slug: str) -> str:
-    return f"{FOLDERS[kind]}/{slug}.md"
 
 
 def story_file(slug: str) -> str:
@@ -334,23 +335,26 @@ def _body(src: Sources, path: str):
     """A Markdown body (of an article, a notes or a story file) with its wikilinks resolved."""
     body = src.bodies[path]
     keys = src.site.links.get(body.src.path) or (None,) * len(body.wikilinks)
-    return (body.utf8, tuple(link.label for link in body.wikilinks), keys)
+    return (body.utf8, tuple(link.label for link in body.wikilinks), keys,
+            files.body_inputs(src.site.files, body) if body.files else ())
 
 
 @_body.shows
 def _show_body(inputs, r: Reader) -> Html:
-    utf8, labels, keys = inputs
+    utf8, labels, keys, shown = inputs
     config = r.config
     links = [markdown.link_html(config.url(urls.entity(*k)) if k else None, label, "wikilink")
              for k, label in zip(keys, labels, strict=True)]
-    return Html(markdown.fill(utf8.decode(), links, config.base_path))
+    return Html(markdown.fill(utf8.decode(), links, config.base_path, files.body_files(config, shown)))
 
 
 @fragment("events", "file", shared=True)
 def _events(src: Sources, path: str):
     """An article's events as timeline entries show them."""
     a = src.articles[path]
-    return (a.title, a.slug, tuple((e.event.date, e.event.text, e.event.order, e.entities)
+    found = src.site.files
+    return (a.title, a.slug, tuple((e.event.date, e.event.text, e.event.order, e.entities,
+                                    e.event.source and files.link_inputs(found, e.event.source))
                                    for e in src.events.get(path, ())))
 
 
@@ -359,11 +363,12 @@ def _show_events(inputs, r: Reader) -> dict[int, dict]:
     """Event order -> timeline entry, in timeline order."""
     title, slug, events = inputs
     article = {"title": title, "url": urls.article(slug)}
-    return {order: _entry(r.words, span, text, article, [r.read("ref", k) for k in keys])
-            for span, text, order, keys in events}
+    return {order: _entry(r.words, span, text, article, [r.read("ref", k) for k in keys],
+                          files.source_data(r.config, r.words, source))
+            for span, text, order, keys, source in events}
 
 
-def _entry(words: i18n.Words, span, text: str, article: dict, entities: list) -> dict:
+def _entry(words: i18n.Words, span, text: str, article: dict, entities: list, source: dict | None = None) -> dict:
     return {"date": words.span(span), "iso": span.iso(), "edtf": span.edtf(),
             "from": words.partial(span.start) if span.interval and span.start else None,
             "to": words.partial(span.end) if span.interval and span.end else None,
@@ -372,7 +377,8 @@ def _entry(words: i18n.Words, span, text: str, article: dict, entities: list) ->
             "precision": PRECISION.get(span.precision, "year"), "interval": span.interval,
             "approx": any(d and d.approx for d in (span.start, span.end)),
             "uncertain": any(d and d.uncertain for d in (span.start, span.end)),
-            "year": (span.start or span.end).year, "text": text, "article": article, "entities": entities}
+            "year": (span.start or span.end).year, "text": text, "article": article, "entities": entities,
+            "source": source}
 
 
 @fragment("named", "file")
@@ -381,6 +387,37 @@ def _named(src: Sources, path: str):
     or an event)."""
     about = src.site.about[path]
     return tuple((k, role, k in about) for k, role in src.site.named[path])
+
+
+@fragment("picture", "file")
+def _picture(src: Sources, path: str):
+    """The lead picture of an article or the picture of a notes file, by that file's path, with
+    what it says when it has no alt text (the title, the name)."""
+    if path in src.notes:
+        note = src.notes[path]
+        return (files.picture_inputs(src.site.files, note.image), note.name)
+    a = src.articles[path]
+    return (files.picture_inputs(src.site.files, a.image), a.title)
+
+
+@_picture.shows
+def _show_picture(inputs, r: Reader) -> dict | None:
+    picture, default_alt = inputs
+    return files.picture_data(r.config, picture, default_alt)
+
+
+@fragment("documents", "file", shared=True)
+def _documents(src: Sources, path: str):
+    """An article's `documents:`, with the order a dossier sorts them in (files.document_order)."""
+    a = src.articles[path]
+    return tuple((files.document_order(d, a.published), files.document_inputs(src.site.files, d))
+                 for d in a.documents)
+
+
+@_documents.shows
+def _show_documents(inputs, r: Reader) -> list[tuple]:
+    """(order, document) of each document."""
+    return [(order, files.document_data(r.config, r.words, document)) for order, document in inputs]
 
 
 # -- an entity's pieces (by its key) -------------------------------------------------------------
@@ -403,24 +440,26 @@ def _entity(src: Sources, key: Key):
     entity = src.site.entities[key]
     note = entity.note
     return (entity.kind, entity.slug, entity.name, entity.aliases, note.facts if note else (),
-            note.dates if note else (), note.links if note else (), note is not None)
+            note.dates if note else (), note.links if note else (), note and note.path)
 
 
 @_entity.shows
 def _show_entity(inputs, r: Reader) -> dict:
-    kind, slug, name, aliases, facts, dates, links, has_note = inputs
+    kind, slug, name, aliases, facts, dates, links, note = inputs
     words = r.words
     return {"title": name, "kind": kind, "slug": slug, "name": name, "aliases": list(aliases),
             "facts": [{"key": k, "label": words(FACT_LABELS[k]), "value": v} for k, v in facts],
             "dates": [{"key": k, "label": words(DATE_LABELS[k]), "date": words.span(d), "iso": d.iso()}
                       for k, d in dates],
-            "notes": r.read("body", note_file(kind, slug)) if has_note else None, "links": list(links)}
+            "notes": r.read("body", note) if note else None, "links": list(links),
+            "image": r.read("picture", note) if note else None}
 
 
 @fragment("mentions", "entity")
 def _mentions(src: Sources, key: Key):
-    """The articles naming an entity, newest first, with the role each gives it."""
-    return tuple((m.article.path, m.role) for m in src.site.mentions.get(key, ()))
+    """The articles naming an entity, newest first, with the role each gives it and whether it has
+    documents (the dossier reads only those articles' "documents")."""
+    return tuple((m.article.path, m.role, bool(m.article.documents)) for m in src.site.mentions.get(key, ()))
 
 
 @fragment("timeline", "entity")

@@ -225,7 +225,8 @@ class _TextOnly(HTMLParser):
 def body_text(body: Body) -> str:
     """A body as plain text: wikilinks as their labels, paragraphs apart by a blank line."""
     parser = _TextOnly()
-    parser.feed(fill(body.html, [html.escape(link.label) for link in body.wikilinks], "/"))
+    parser.feed(fill(body.html, [html.escape(link.label) for link in body.wikilinks], "/",
+                     [""] * len(body.files)))  # (a link's URL or a picture: no text)
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     return "\n\n".join(line for line in lines if line)

@@ -150,6 +150,18 @@ class Words:
             text = self._dates[key] = self._format_skeleton(skeleton, day, locale=self.locale)
         return text
 
+    def size(self, size: int) -> str:
+        """A file's size: '512 bytes', '1.2 MB' ('1,2 MB' in Spanish); KB and MB of 1,000."""
+        from babel.numbers import format_decimal
+
+        if size < 1000:
+            return self(N_("%(size)s bytes"), size=format_decimal(size, locale=self.locale))
+        for unit in ("KB", "MB"):
+            size /= 1000
+            if round(size, 1) < 1000 or unit == "MB":
+                return f"{format_decimal(round(size, 1), format='#,##0.#', locale=self.locale)} {unit}"
+        raise AssertionError("unreachable")
+
     # -- alphabetical order ------------------------------------------------------------------------
 
     def sort_key(self, name: str) -> bytes:

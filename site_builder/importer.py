@@ -18,8 +18,8 @@ from .model import ORGANISATION, PERSON
 from .proposals import candidates, known_in
 from .slugs import match_key, slugify
 
-# `documents:` (contract version 2) is written as a comment until the loader reads it; then set this False.
-COMMENT_DOCUMENTS = True
+# `documents:` (contract version 2) is written as a live entry: the loader reads it (files.py publishes the PDF).
+COMMENT_DOCUMENTS = False
 MAX_EVENTS = 20
 MAX_SCANNED = 300  # paragraphs read for dates: all of a news story, the first pages of a long document
 _SENTENCE_RE = re.compile(r"(?<=[.!?…])[\"”»]?\s+(?=[\"“«¿¡(]?[A-ZÁÉÍÓÚÑ0-9])")

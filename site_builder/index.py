@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
+from .files import FileMap, resolve
 from .likely import check_likely_duplicates
 from .load import Content
 from .model import FOLDERS, KINDS, ORGANISATION, PERSON, Article, Body, Event, Note, Ref, Role, StoryNote
@@ -100,6 +101,7 @@ class Site:
     sources: dict[str, bytes]  # content file (relative path) -> digest of its bytes
     relations: tuple[StatedRelation, ...] = ()  # stated relations, merged, in the order first stated
     related: dict[Key, tuple[StatedRelation, ...]] = field(default_factory=dict)  # per entity
+    files: FileMap = field(default_factory=FileMap)  # the files beside the text, and what links to them name
 
     # -- facts about the whole site, computed on demand (nothing is stored into a Site) ---------
 
@@ -291,7 +293,8 @@ def build_site(config: SiteConfig, content: Content, diags: Diagnostics) -> Site
         connections=_connections(articles, named, entities), roles=roles, members=members,
         parents=parents, children=children, stories=_stories(articles, content.stories, diags),
         tags=_tags(articles), links=links, sources=content.sources, relations=tuple(relations),
-        related=by_entity(relations, {key: entity.name for key, entity in entities.items()}))
+        related=by_entity(relations, {key: entity.name for key, entity in entities.items()}),
+        files=resolve(config, content.files, content.articles, tuple(articles), content.notes, content.stories, diags))
 
 
 def _unique_urls(articles: list[Article], diags: Diagnostics) -> list[Article]:

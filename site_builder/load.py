@@ -15,20 +15,23 @@ from . import frontmatter, i18n, markdown, parallel, scaffold
 from .config import SiteConfig
 from .dates import DateError, parse_published
 from .diagnostics import Diagnostics, SourcePos
-from .fields import Reader, describe
-from .model import FOLDERS, ORGANISATION, PERSON, Article, Body, Correction, Event, Note, Ref, Role, StoryNote
+from .fields import Reader, describe, read_documents, read_file_field, read_picture
+from .files import LARGE, find_files, read_asset
+from .model import FOLDERS, ORGANISATION, PERSON, Article, Asset, Body, Correction, Event, Note, Ref, Role, StoryNote
 from .records import record
 from .relations import read_relations
 from .slugs import SLUG_RULE, is_slug, slugify
 
+PICTURE_KEYS = ("image", "image_alt", "image_credit")
 ARTICLE_KEYS = ("title", "date", "source", "source_url", "author", "summary", "story", "stories",
-                "draft", "tags", "people", "organisations", "events", "links", "relations", "language", "updated",
-                "corrections")
+                "draft", "tags", "people", "organisations", "events", "links", *PICTURE_KEYS, "documents", "relations",
+                "language", "updated", "corrections")
 CORRECTION_KEYS = ("date", "text")
-EVENT_KEYS = ("date", "text", "people", "organisations")
+EVENT_KEYS = ("date", "text", "people", "organisations", "source")
 REF_KEYS = ("name", "role")
-PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links", "relations")
-ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", "dissolved", "links", "relations")
+PERSON_KEYS = ("name", "aliases", "born", "died", "nationality", "roles", "links", *PICTURE_KEYS, "relations")
+ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", "dissolved", "links",
+                     *PICTURE_KEYS, "relations")
 ROLE_KEYS = ("title", "organisation", "from", "to")
 STORY_KEYS = ("title", "summary")
 RACY_NS = 3_000_000_000  # how recent an mtime may be and still not be trusted
@@ -41,6 +44,7 @@ class Content:
     notes: tuple[Note, ...]
     stories: tuple[StoryNote, ...]
     sources: dict[str, bytes]  # rel path -> digest of the file's bytes, for every file read
+    files: tuple[Asset, ...] = ()  # the files beside the text (files.py)
 
 
 @record
@@ -82,8 +86,10 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
     cache = {} if cache is None else cache
     scan = _Scanner(config, diags)
     files = [(rel, _read_article, ()) for rel in scan("articles", recursive=True)]
-    files += [(rel, _read_note, (kind,)) for kind in (PERSON, ORGANISATION) for rel in scan(FOLDERS[kind])]
+    files += [(rel, _read_note, (kind,)) for kind in (PERSON, ORGANISATION)
+              for rel in scan(FOLDERS[kind], folders=True)]
     files += [(rel, _read_story, ()) for rel in scan("stories")]
+    _check_note_folders(config, files, diags)
     stat = _Stat(config, stats, taken_ns)
     _parse_stale(config, cache, files, workers, stat)
     sources: dict[str, bytes] = {}
@@ -91,10 +97,58 @@ def load_content(config: SiteConfig, diags: Diagnostics, cache: FileCache | None
     for rel, reader, args in files:
         if record := _load_cached(config, diags, cache, sources, rel, reader, *args, stat=stat):
             loaded[reader].append(record)
-    for gone in set(cache) - {rel for rel, _, _ in files}:
+    assets = _load_assets(config, diags, cache, sources, stat)
+    for gone in set(cache) - {rel for rel, _, _ in files} - {ASSET + a.path for a in assets}:
         del cache[gone]
     return Content(tuple(loaded.get(_read_article, ())), tuple(loaded.get(_read_note, ())),
-                   tuple(loaded.get(_read_story, ())), sources)
+                   tuple(loaded.get(_read_story, ())), sources, assets)
+
+
+ACTIVE = ("html", "htm", "svg", "js", "mjs")  # files a browser may run script from: a warning each
+ASSET = "\0"  # a file beside the text is cached under this prefix: never taken for a Markdown file's entry
+
+
+def _load_assets(config: SiteConfig, diags: Diagnostics, cache: FileCache, sources: dict, stat: _Stat) -> tuple:
+    """The files beside the text, each read (and its picture's size taken) only when its size or time changed."""
+    assets = []
+    for rel in find_files(config, diags):
+        try:
+            now = stat(rel)
+            hit = cache.get(ASSET + rel)
+            if hit is None or not hit.trusted(now):
+                with open(stat.root + rel, "rb") as stream:
+                    raw = stream.read()
+                digest = file_digest(raw)
+                asset = hit.record if hit and hit.digest == digest else read_asset(config, rel, raw, digest)
+                hit = Entry(now, stat.taken, digest, asset, ())
+                cache[ASSET + rel] = hit
+        except OSError as err:
+            diags.error(SourcePos(config.display_path(rel)), f"cannot read the file: {err.strerror}")
+            continue
+        asset = hit.record
+        if asset.size > LARGE:
+            diags.warning(asset.src, f"is {asset.size / 1048576:.0f} MB; GitHub Pages refuses files over 100 MB "
+                                     "and warns above 50 MB: publish it elsewhere and link to it with url:")
+        if rel.rsplit(".", 1)[-1].lower() in ACTIVE:
+            diags.warning(asset.src, "is published as it is, and a browser runs the script an HTML, SVG or "
+                                     "JavaScript file can hold, on the site's own address; publish only such "
+                                     "files you made or checked (an SVG picture can be a PNG instead)")
+        sources[rel] = hit.digest
+        assets.append(asset)
+    return tuple(assets)
+
+
+def _check_note_folders(config: SiteConfig, files: list, diags: Diagnostics) -> None:
+    """people/x.md and people/x/index.md are two notes for one dossier: an error in each."""
+    seen: dict[str, str] = {}
+    for rel, reader, _ in files:
+        if reader is _read_note:
+            key = rel[:-9] if rel.endswith("/index.md") else rel[:-3]
+            other = seen.setdefault(key, rel)
+            if other != rel:
+                for one, two in ((rel, other), (other, rel)):
+                    diags.error(SourcePos(config.display_path(one)), f"{config.display_path(two)} is a notes "
+                                                                    "file of the same dossier; keep one of them")
 
 
 class _Stat:
@@ -171,18 +225,19 @@ class _Scanner:
         self.config, self.diags = config, diags
         self.root = os.path.realpath(config.content_dir)
 
-    def __call__(self, folder: str, recursive: bool = False) -> list[str]:
-        """The .md files of a content folder (and its subfolders), relative to content/."""
+    def __call__(self, folder: str, recursive: bool = False, folders: bool = False) -> list[str]:
+        """The .md files of a content folder (and its subfolders), relative to content/.
+        folders: also each sub-folder's index.md, a page folder (people/<slug>/index.md)."""
         rels: list[str] = []
         where = os.path.join(self.config.content_dir, folder)
         if os.path.islink(where) and not _inside(self.root, os.path.realpath(where)):
             self._problem(folder, f"a symbolic link to {os.path.realpath(where)}, outside the content folder; "
                                   "not followed (move the folder into content/ instead)")
             return rels
-        self._scan(where, folder, recursive, rels)
+        self._scan(where, folder, recursive, rels, folders)
         return sorted(rels)
 
-    def _scan(self, where: str, rel: str, recursive: bool, rels: list[str]) -> None:
+    def _scan(self, where: str, rel: str, recursive: bool, rels: list[str], folders: bool = False) -> None:
         try:
             entries = list(os.scandir(where))
         except FileNotFoundError:  # no such folder: nothing to read there
@@ -201,6 +256,9 @@ class _Scanner:
                 rels.append(f"{rel}/{name}")
             elif recursive and entry.is_dir(follow_symlinks=False):
                 self._scan(entry.path, f"{rel}/{name}", recursive, rels)
+            elif folders and entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path,
+                                                                                                  "index.md")):
+                rels.append(f"{rel}/{name}/index.md")
 
     def _followed(self, entry: os.DirEntry, rel: str) -> bool:
         """Whether a symbolic link is read as a content file; a warning when it is not."""
@@ -275,7 +333,10 @@ def _load(config: SiteConfig, rel: str, raw: bytes, diags: Diagnostics, reader, 
 
 
 def _file_slug(rel: str, r: Reader, strip_date: bool = False) -> str | None:
+    """The slug a file name gives; a page folder's index.md takes its folder's name."""
     stem = rel.rsplit("/", 1)[-1][:-3]
+    if stem == "index" and rel.count("/") > 1:
+        stem = rel.rsplit("/", 2)[-2]
     slug = DATE_PREFIX_RE.sub("", stem, count=1) if strip_date else stem
     if not is_slug(slug):
         better = slugify(slug) or "a-name"
@@ -291,7 +352,11 @@ def _body(config: SiteConfig, r: Reader, draft: bool = False) -> Body:
         r.diags.warning(r.src.at(line), f'the text is still the text `new` wrote ("{r.doc.body.strip()}"); '
                                                    "write your own or delete it")
     rendered = markdown.render(r.doc.body, config.allow_html)
-    return Body(rendered.html.encode(), rendered.wikilinks, r.src.at(r.doc.body_line), rendered.first_paragraph)
+    for line in rendered.no_alt:
+        r.diags.warning(r.src.at(r.doc.body_line + line), "a picture without alt text: say what it shows, "
+                                                          "![Cienfuegos at the airport](airport.jpg)")
+    return Body(rendered.html.encode(), rendered.wikilinks, r.src.at(r.doc.body_line), rendered.first_paragraph,
+                rendered.files)
 
 
 def _refs(r: Reader, path: tuple, kind: str) -> tuple[Ref, ...]:
@@ -336,9 +401,9 @@ def _read_article(config: SiteConfig, rel: str, r: Reader) -> Article | None:
         author=r.text(("author",)), summary=r.text(("summary",)) or body.first_paragraph,
         stories=stories, draft=draft, tags=_tags(r),
         people=_refs(r, ("people",), PERSON), organisations=_refs(r, ("organisations",), ORGANISATION),
-        events=events, links=r.urls(("links",)), body=body, src=r.src, language=_language(r),
-        updated=_moment(r, ("updated",)), corrections=_corrections(r),
-        relations=read_relations(r, in_notes=False))
+        events=events, links=r.urls(("links",)), body=body, src=r.src, image=read_picture(r),
+        documents=read_documents(r), relations=read_relations(r, in_notes=False), language=_language(r),
+        updated=_moment(r, ("updated",)), corrections=_corrections(r))
     return article if slug and title and published else None
 
 
@@ -408,9 +473,10 @@ def _read_event(r: Reader, path: tuple, item, order: int) -> Event | None:
     text = r.text(path + ("text",), required=True, hint="say in a sentence what happened")
     people = _refs(r, path + ("people",), PERSON)
     organisations = _refs(r, path + ("organisations",), ORGANISATION)
+    source = read_file_field(r, path + ("source",))
     if date is None or text is None:
         return None
-    return Event(date, text, people, organisations, r.pos(*path), order)
+    return Event(date, text, people, organisations, r.pos(*path), order, source)
 
 
 def _read_note(config: SiteConfig, rel: str, r: Reader, kind: str) -> Note | None:
@@ -430,9 +496,11 @@ def _read_note(config: SiteConfig, rel: str, r: Reader, kind: str) -> Note | Non
     links = r.urls(("links",))
     relations = read_relations(r, in_notes=True)
     body = _body(config, r)
+    image = read_picture(r)
     if not (slug and name):
         return None
-    return Note(kind, slug, name, aliases, facts, dates, roles, parent, links, body, r.src, r.pos("name"), relations)
+    return Note(kind, slug, name, aliases, facts, dates, roles, parent, links, body, r.src, r.pos("name"), image, rel,
+                relations)
 
 
 def _read_role(r: Reader, path: tuple, item) -> Role | None:

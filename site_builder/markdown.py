@@ -16,7 +16,10 @@ from .records import record
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around a placeholder number
+FILE_OPEN, FILE_CLOSE = "\ue003", "\ue004"  # around the number of a link or picture naming a content file
 _PLACEHOLDER_RE = re.compile(f"{OPEN}(\\d+){CLOSE}")
+_FILE_RE = re.compile(f"{FILE_OPEN}(\\d+){FILE_CLOSE}")
+_MARKS = (OPEN, CLOSE, "\ue002", FILE_OPEN, FILE_CLOSE)
 _WIKILINK_RE = re.compile(r"\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _CONTROL_RE = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -32,10 +35,42 @@ class WikiLink:
 
 
 @record
+class FileLink:
+    """A link or picture in a body that names a content file, resolved by files.py."""
+
+    target: str  # as written (percent-encoded as Markdown normalises it)
+    line: int  # 0-based line within the body
+    image: bool
+    alt: str = ""
+    title: str | None = None
+
+
+@record
 class Rendered:
-    html: str  # with placeholders for wikilinks
+    html: str  # with placeholders for wikilinks and for links and pictures naming content files
     wikilinks: tuple[WikiLink, ...]
     first_paragraph: str  # plain text, for a default summary
+    files: tuple[FileLink, ...] = ()
+    no_alt: tuple[int, ...] = ()  # body lines of pictures without alt text
+
+
+def names_file(href: str, image: bool) -> bool:
+    """True for a relative or site-root link that names a content file: any picture's, and a
+    link's whose last path part has an extension (`a.pdf`, `../x.md`; not `/people/x/`)."""
+    if not href or href.startswith(("#", "//", "?")) or not scheme_allowed(href) or _has_scheme(href):
+        return False
+    path = re.split(r"[?#]", href, maxsplit=1)[0]
+    last = path.rsplit("/", 1)[-1]
+    return bool(path) and (image or "." in last.strip("."))
+
+
+def _has_scheme(href: str) -> bool:
+    for char in href:
+        if char in "/?#":
+            return False
+        if char == ":":
+            return True
+    return False
 
 
 def scheme_allowed(href: str) -> bool:
@@ -75,17 +110,31 @@ def _wikilink_rule(state, silent: bool) -> bool:
 
 
 def _number_wikilinks(state) -> None:
-    """Give each wikilink its body line and its placeholder number, in reading order."""
+    """Give each wikilink, and each link or picture naming a content file, its body line and its
+    placeholder number, in reading order."""
     found = state.env.setdefault("wikilinks", [])
+    files, no_alt = state.env.setdefault("files", []), state.env.setdefault("no_alt", [])
     line = 0
     for block in state.tokens:
         if block.map:
             line = block.map[0]
+        breaks = 0
         for child in block.children or ():
-            if child.type == "wikilink":
+            if child.type in ("softbreak", "hardbreak"):
+                breaks += 1
+            elif child.type == "wikilink":
                 src_line = line + block.content[: child.meta["offset"]].count("\n")
                 child.meta["index"] = len(found)
                 found.append(_parse_wikilink(child.meta["text"], src_line))
+            elif child.type in ("link_open", "image"):
+                image = child.type == "image"
+                href = child.attrGet("src" if image else "href") or ""
+                alt = _plain_text(child.children or [], ()) if image else ""
+                if image and not alt.strip():
+                    no_alt.append(line + breaks)
+                if names_file(href, image):
+                    child.meta["file"] = len(files)
+                    files.append(FileLink(href, line + breaks, image, alt, child.attrGet("title") if image else None))
 
 
 def _render_wikilink(self, tokens, idx, options, env) -> str:
@@ -99,7 +148,9 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     if not safe:
         return ""
     href = token.attrGet("href") or ""
-    if href.startswith("/") and not href.startswith("//"):
+    if "file" in token.meta:
+        token.attrSet("href", f"{FILE_OPEN}{token.meta['file']}{FILE_CLOSE}")  # its published URL, later
+    elif href.startswith("/") and not href.startswith("//"):
         token.attrSet("href", "\ue002" + href[1:])  # site-root link: base path filled in later
     text = tokens[idx + 1] if idx + 2 < len(tokens) and tokens[idx + 2].type == "link_close" else None
     if text is not None and text.type == "text" and text.content in (href, href.removeprefix("mailto:")):
@@ -114,7 +165,10 @@ def _render_link_close(self, tokens, idx, options, env) -> str:
 
 def _render_image(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
+    if "file" in token.meta:
+        return f"{FILE_OPEN}{token.meta['file']}{FILE_CLOSE}"  # the whole <img>, with its size, later
     if scheme_allowed(token.attrGet("src") or ""):
+        token.attrSet("loading", "lazy")
         return self.image(tokens, idx, options, env)
     return escapeHtml(self.renderInlineAsText(token.children or [], options, env))
 
@@ -134,13 +188,15 @@ def _parser(allow_html: bool) -> MarkdownIt:
 
 def render(text: str, allow_html: bool = False) -> Rendered:
     """Render a Markdown body; raw HTML shows as text unless allow_html."""
-    text = text.replace(OPEN, "\ufffd").replace(CLOSE, "\ufffd").replace("\ue002", "\ufffd")
+    for mark in _MARKS:
+        text = text.replace(mark, "\ufffd")
     md = _parser(allow_html)
     env: dict = {}
     tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
     links = tuple(env.get("wikilinks", ()))
-    return Rendered(html, links, _first_paragraph(tokens, links))
+    return Rendered(html, links, _first_paragraph(tokens, links), tuple(env.get("files", ())),
+                    tuple(env.get("no_alt", ())))
 
 
 def _first_paragraph(tokens, links: tuple[WikiLink, ...]) -> str:
@@ -158,17 +214,30 @@ def _plain_text(children, links: tuple[WikiLink, ...]) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.type == "wikilink":
-            parts.append(links[child.meta["index"]].label)
+            parts.append(links[child.meta["index"]].label if "index" in child.meta else child.meta["text"])
         elif child.type == "image":
             parts.append(_plain_text(child.children or [], links))
     return "".join(parts)
 
 
-def fill(html: str, links: list[str], root: str) -> str:
-    """Put the rendered wikilinks (HTML, one per placeholder) and the site root into a body."""
+def fill(html: str, links: list[str], root: str, files: list[str] = ()) -> str:
+    """Put the rendered wikilinks (HTML, one per placeholder), the links and pictures naming
+    content files (file_html) and the site root into a body."""
     if OPEN in html:
         html = _PLACEHOLDER_RE.sub(lambda m: links[int(m.group(1))], html)
+    if FILE_OPEN in html:
+        html = _FILE_RE.sub(lambda m: files[int(m.group(1))], html)
     return html.replace("\ue002", escapeHtml(root)) if "\ue002" in html else html  # (an attribute value)
+
+
+def file_html(link: FileLink, url: str, size: tuple[int, int] | None) -> str:
+    """What a FileLink's placeholder becomes: an escaped URL for a link; for a picture the whole
+    <img>, with its width and height when known, loading lazily."""
+    if not link.image:
+        return escapeHtml(url)
+    title = f' title="{escapeHtml(link.title)}"' if link.title else ""
+    dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    return f'<img src="{escapeHtml(url)}" alt="{escapeHtml(link.alt)}"{title}{dims} loading="lazy" />'
 
 
 def link_html(href: str | None, label: str, css_class: str = "") -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from .dates import DateSpan
 from .diagnostics import SourcePos
-from .markdown import WikiLink
+from .markdown import FileLink, WikiLink
 from .records import record
 
 PERSON, ORGANISATION = "person", "organisation"
@@ -26,6 +26,39 @@ class Ref:
 
 
 @record
+class FileField:
+    """A file as a field or a Markdown link names it: a content path (relative to the file it is
+    written in, or to content/ with a leading '/') or an http(s) URL; resolved by files.py."""
+
+    target: str
+    src: SourcePos
+    key: str = ""  # the field, as messages name it: "image", "documents[1].file"; "" in a body
+
+    @property
+    def is_url(self) -> bool:
+        return self.target.startswith(("http://", "https://"))
+
+
+@record
+class Picture:
+    """A lead or dossier picture: `image`, `image_alt`, `image_credit`."""
+
+    file: FileField
+    alt: str | None
+    credit: str | None
+
+
+@record
+class Document:
+    """An entry of an article's `documents:`: a primary source."""
+
+    file: FileField
+    title: str
+    date: DateSpan | None
+    src: SourcePos
+
+
+@record
 class Event:
     date: DateSpan
     text: str
@@ -33,6 +66,7 @@ class Event:
     organisations: tuple[Ref, ...]
     src: SourcePos
     order: int  # position in its article
+    source: FileField | None = None  # the primary source of this fact
 
 
 @record
@@ -46,6 +80,7 @@ class Body:
     wikilinks: tuple[WikiLink, ...]
     src: SourcePos  # the body's first line
     first_paragraph: str
+    files: tuple[FileLink, ...] = ()  # links and pictures naming content files, by placeholder number
 
     @property
     def html(self) -> str:
@@ -94,6 +129,9 @@ class Article:
     links: tuple[str, ...]
     body: Body
     src: SourcePos
+    image: Picture | None = None  # the lead picture
+    documents: tuple[Document, ...] = ()
+    relations: tuple[Relation, ...] = ()
     language: str | None = None  # the article's own, when it is not the site's (BCP 47)
     updated: dt.datetime | None = None  # as written; see modified
     corrections: tuple[Correction, ...] = ()
@@ -103,7 +141,6 @@ class Article:
         """When it was last updated: the later of `updated` and its last correction; None if never."""
         moments = [m for m in (self.updated, *(c.date for c in self.corrections)) if m is not None]
         return max(moments) if moments else None
-    relations: tuple[Relation, ...] = ()
 
 
 @record
@@ -131,6 +168,8 @@ class Note:
     body: Body
     src: SourcePos
     name_src: SourcePos
+    image: Picture | None = None
+    path: str = ""  # relative to the content folder: people/<slug>.md or people/<slug>/index.md
     relations: tuple[Relation, ...] = ()
 
 
@@ -140,4 +179,18 @@ class StoryNote:
     title: str
     summary: str
     body: Body
+    src: SourcePos
+
+
+@record
+class Asset:
+    """A file beside the text (not .md, not site.yaml, not hidden), as found in content/."""
+
+    path: str  # relative to the content folder, with '/' separators
+    size: int
+    digest: bytes  # of its bytes (load.file_digest)
+    kind: str  # what a reader calls it: "PDF", "JPEG", "CSV"…
+    picture: str | None  # "JPEG", "PNG", "WEBP"… when Pillow can read it
+    width: int | None  # as shown (an EXIF orientation that turns it swaps them)
+    height: int | None
     src: SourcePos

@@ -42,6 +42,16 @@ def _entries(r: Reader, events) -> list[dict]:
     return [r.read("events", path)[order] for path, order in events]
 
 
+def _documents(r: Reader, paths) -> list[dict]:
+    """The documents of these articles, newest first (files.document_order), each citing its article."""
+    found = []
+    for path in paths:
+        teaser = r.read("teaser", path)
+        article = {"title": teaser["title"], "url": teaser["url"]}
+        found += [((*order, path), {**document, "article": article}) for order, document in r.read("documents", path)]
+    return [document for _, document in sorted(found, key=lambda pair: pair[0], reverse=True)]
+
+
 def _teasers(r: Reader, paths) -> list[dict]:
     return [r.read("teaser", path) for path in paths]
 
@@ -85,7 +95,8 @@ class ArticlePage:
                 "corrections": own["corrections"],
                 "people": named_of(PERSON), "organisations": named_of(ORGANISATION),
                 "timeline": list(r.read("events", path).values()), "links": own["links"], "tags": own["tags"],
-                "stories": [r.read("story", s) for s in own["stories"]]}
+                "stories": [r.read("story", s) for s in own["stories"]],
+                "image": r.read("picture", path), "documents": [d for _, d in r.read("documents", path)]}
 
 
 class Dossier:
@@ -129,7 +140,7 @@ class Dossier:
             **{k: own[k] for k in ("title", "kind", "slug", "name", "aliases", "facts", "dates")},
             "roles": r.read("roles", key), "notes": own["notes"], "links": own["links"],
             "timeline": _entries(r, timeline),
-            "articles": [_with(r.read("teaser", path), role=role) for path, role in mentions],
+            "articles": [_with(r.read("teaser", path), role=role) for path, role, _ in mentions],
             "connections": connections,
             "network": network.layout({"name": own["name"], "kind": own["kind"]}, connections, unconnected),
             "relations": stated,
@@ -138,6 +149,8 @@ class Dossier:
             "children": [r.read("ref", k) for k in r.read("children", key)],
             "counts": {"articles": len(mentions), "events": len(timeline)},
             "feed": urls.feed(url),
+            "image": own["image"],
+            "documents": _documents(r, [path for path, _, documents in mentions if documents]),
         }
 
     def data(self, key: Key, r: Reader) -> dict:
@@ -161,13 +174,17 @@ class Dossier:
                          "from": m["from_iso"], "to": m["to_iso"]} for m in page["members"]],
             "parent": page["parent"] and page["parent"]["name"],
             "links": page["links"],
-            "timeline": [{"date": e["edtf"], "text": e["text"], "source": cite(e["article"])}
-                         for e in page["timeline"]],
+            "timeline": [{"date": e["edtf"], "text": e["text"], "source": cite(e["article"]),
+                          **({"document": e["source"]["absolute"]} if e["source"] else {})} for e in page["timeline"]],
             "articles": [{**cite(a), "date": a["iso"], "updated": a["modified_iso"], "role": a["role"],
                           "source": a["source"]}
                          for a in page["articles"]],
             "connections": [{"name": c["name"], "kind": c["kind"], "url": absolute(c["url"]),
                              "articles": c["count"]} for c in page["connections"]],
+            "image": page["image"] and {k: page["image"][k] for k in ("alt", "credit", "width", "height")}
+            | {"url": page["image"]["absolute"]},
+            "documents": [{"title": d["title"], "date": d["edtf"], "kind": d["kind"], "size": d["bytes"],
+                           "url": d["absolute"], "source": cite(d["article"])} for d in page["documents"]],
             "relations": [{"type": rel["type"], "party": "first" if rel["first"] else "second",
                            "other": absolute(rel["other"]["url"]), "name": rel["other"]["name"], "role": rel["role"],
                            "from": rel["from_edtf"], "to": rel["to_edtf"],
@@ -177,7 +194,7 @@ class Dossier:
 
     @staticmethod
     def feed(key: Key, r: Reader) -> dict:
-        return feed(r, r.read("ref", key)["name"], urls.entity(*key), [p for p, _ in r.read("mentions", key)])
+        return feed(r, r.read("ref", key)["name"], urls.entity(*key), [p for p, *_ in r.read("mentions", key)])
 
 
 class StoryPage:

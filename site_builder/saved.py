@@ -16,10 +16,11 @@ import io
 import pickle
 from collections.abc import Mapping
 
+from . import files
 from .config import SiteConfig
 from .fragments import in_file
 from .index import Site
-from .load import Content, Entry
+from .load import ASSET, Content, Entry
 from .model import Article, Ref
 
 
@@ -104,7 +105,8 @@ def structure(article: Article) -> tuple:
     return (article.path, article.slug, article.published, article.draft, article.tags, article.src,
             _refs(article.stories), _refs(article.people), _refs(article.organisations),
             tuple((e.date, e.order, e.src, _refs(e.people), _refs(e.organisations)) for e in article.events),
-            article.body.src, tuple((w.target, w.kind, w.line) for w in article.body.wikilinks), article.relations)
+            article.body.src, tuple((w.target, w.kind, w.line) for w in article.body.wikilinks),
+            files.written(article), article.relations)
 
 
 def text_edits(indexed: Mapping[str, bytes], before: Mapping[str, Entry], after: Mapping[str, Entry]) -> set | None:
@@ -113,16 +115,19 @@ def text_edits(indexed: Mapping[str, bytes], before: Mapping[str, Entry], after:
     (`indexed`: path -> digest) is an article whose structure and diagnostics are as they were;
     None if the site must be indexed again. `before` holds the entries the index was made from,
     `after` those of the files as they are now (every content file)."""
-    if indexed.keys() != after.keys():
+    if len(indexed) != len(after):
         return None  # a file added or deleted
     suspects: set = set()
     for rel, digest in indexed.items():
-        new = after[rel]
+        new = after.get(rel) or after.get(ASSET + rel)  # (a file beside the text is cached as ASSET + path)
+        if new is None:
+            return None  # a file added or deleted
         if new.digest == digest:
             continue
         old = before.get(rel)
-        if not rel.startswith("articles/") or old is None or old.digest != digest or old.record is None \
-                or new.record is None or old.diags != new.diags or structure(old.record) != structure(new.record):
+        if not (rel.startswith("articles/") and rel.endswith(".md")) or old is None or old.digest != digest \
+                or old.record is None or new.record is None or old.diags != new.diags \
+                or structure(old.record) != structure(new.record):
             return None
         suspects |= in_file(rel)
     return suspects

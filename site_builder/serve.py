@@ -141,7 +141,7 @@ class Preview:
         else:
             PreviewHandler.overlay = b""
             print(result.line(), file=self.out, flush=True)
-        changed = bool(result.rendered or result.removed) or PreviewHandler.overlay != before
+        changed = bool(result.rendered or result.removed or result.published) or PreviewHandler.overlay != before
         if changed and LiveReloadHandler.waiters:
             LiveReloadHandler.reload_waiters("*")
         return result

@@ -45,6 +45,8 @@ def news_article(page: dict, absolute, website: dict) -> dict:
         "correction": [{"@type": "CorrectionComment", "text": c["text"], "datePublished": c["iso"]}
                        for c in page.get("corrections", ())],
     }
+    if page.get("image"):
+        data["image"] = image(page["image"])
     if page.get("author"):
         data["author"] = {"@type": "Person", "name": page["author"]}
     if page.get("source"):
@@ -58,7 +60,8 @@ def entity(page: dict, absolute, full: bool) -> dict:
     dates = {d["key"]: d["iso"] for d in page["dates"]}  # by the content format's keys, not the labels shown
     facts = {f["key"]: f["value"] for f in page["facts"]}
     data = {"@type": TYPES[page["kind"]], "@id": url + "#id", "name": page["name"], "url": url,
-            "alternateName": page["aliases"] or None, "sameAs": page["links"] or None}
+            "alternateName": page["aliases"] or None, "sameAs": page["links"] or None,
+            "image": image(page["image"]) if page.get("image") else None}
     if page["kind"] == "person":
         data.update(birthDate=dates.get("born"), deathDate=dates.get("died"), nationality=facts.get("nationality"),
                     memberOf=[_role(r, absolute) for r in page["roles"]] or None)
@@ -74,4 +77,12 @@ def _role(role: dict, absolute) -> dict:
     data = {"@type": "Role", "roleName": role["title"], "startDate": role["from_iso"], "endDate": role["to_iso"]}
     if role["organisation"]:
         data["memberOf"] = ref(role["organisation"], absolute)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def image(picture: dict) -> dict:
+    """A lead or dossier picture as a schema.org ImageObject."""
+    data = {"@type": "ImageObject", "url": picture["absolute"], "contentUrl": picture["absolute"],
+            "caption": picture["alt"], "creditText": picture["credit"], "width": picture["width"],
+            "height": picture["height"]}
     return {k: v for k, v in data.items() if v is not None}

@@ -59,6 +59,11 @@ def timeline_year(year: int) -> str:
     return f"{TIMELINE}{year}/"
 
 
+def beside(page: str, rest: str) -> str:
+    """A file beside the text: at its path under its page folder's URL (or the site's root, "/")."""
+    return page + rest
+
+
 def output_file(url: str) -> str:
     """Where the page of a URL is written, relative to output/."""
     path = url.lstrip("/")

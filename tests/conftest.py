@@ -172,6 +172,25 @@ def _own_templates(c: Path) -> Path:
     return c.parent / "templates"
 
 
+def _picture(c: Path) -> None:
+    write_picture(c / "files/photo.png", 20, 10)
+    append(c / "articles/second.md", "\n![A photo](../files/photo.png)\n")
+    edit(c / "people/ana-lopez.md", "name: Ana", "image: /files/photo.png\nname: Ana")
+
+
+def _document(c: Path) -> None:
+    (c / "files").mkdir(exist_ok=True)
+    (c / "files/report.pdf").write_bytes(b"%PDF-1.4 one")
+    edit(c / "articles/second.md", "title: Second", "documents:\n  - file: ../files/report.pdf\n"
+         "    title: The report\ntitle: Second")
+    edit(c / "articles/second.md", "text: Interval event.", "text: Interval event.\n    source: /files/report.pdf")
+
+
+def _loose(c: Path) -> None:
+    (c / "files").mkdir(exist_ok=True)
+    (c / "files/data.csv").write_text("a,b\n")
+
+
 EDITS = {
     "an article title": Edit(lambda c: edit(c / "articles/second.md", "title: Second article",
                                             "title: Second, edited")),
@@ -204,6 +223,25 @@ EDITS = {
                                   prepare=lambda c: (_own_templates(c) / "static/extra.css").write_text("p {}\n")),
     "an article made draft": Edit(lambda c: edit(c / "articles/fourth.md", "title: Fourth",
                                                  "title: Fourth\ndraft: true"), prepare=_fourth),
+    # Files beside the text (files.py): each added, changed, renamed and deleted, with what names it.
+    "a picture added": Edit(_picture),
+    "a picture's alt text and credit": Edit(lambda c: edit(c / "people/ana-lopez.md", "image: /files/photo.png",
+                                                           "image: /files/photo.png\nimage_alt: Ana at the port"
+                                                           "\nimage_credit: Agency One photo"), prepare=_picture),
+    "a picture changed": Edit(lambda c: write_picture(c / "files/photo.png", 30, 12), prepare=_picture),
+    "a document added": Edit(_document),
+    "a document retitled": Edit(lambda c: edit(c / "articles/second.md", "title: The report",
+                                               "title: The full report"), prepare=_document),
+    "a file renamed": Edit(lambda c: ((c / "files/report.pdf").rename(c / "files/report-2020.pdf"), edit(
+        c / "articles/second.md", "file: ../files/report.pdf", "file: ../files/report-2020.pdf"), edit(
+        c / "articles/second.md", "source: /files/report.pdf", "source: /files/report-2020.pdf")),
+        prepare=_document),
+    "a loose file added": Edit(_loose),
+    "a loose file changed": Edit(lambda c: (c / "files/data.csv").write_text("a,b\n1,2\n"), prepare=_loose),
+    "a picture deleted": Edit(lambda c: ((c / "files/photo.png").unlink(), edit(
+        c / "articles/second.md", "![A photo](../files/photo.png)", ""), edit(
+        c / "people/ana-lopez.md", "image: /files/photo.png\n", "")), prepare=_picture),
+    "a loose file deleted": Edit(lambda c: (c / "files/data.csv").unlink(), prepare=_loose),
     "a relation added": Edit(_relation_in_article),
     "a relation's role and dates": Edit(lambda c: edit(c / "articles/second.md", "role: adviser",
                                                        "role: deputy\n    from: 2019-05\n    to: 2020~"),
@@ -213,6 +251,17 @@ EDITS = {
                                               "  - type: associate\n    with: Daniel Millan\n", ""),
                                prepare=lambda c: (_relation_in_article(c), _relations_in_notes(c))),
 }
+
+
+def write_picture(path, width, height):
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (width, height), (width, height, 90)).save(path)
+
+
+def append(path, text):
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def age_everything(folder, seconds=3600):

@@ -12,7 +12,7 @@ PAGES = {
     "organisation": "organisations/us-department-of-justice/", "story": "stories/cienfuegos-case/",
     "timeline": "timeline/", "people index": "people/", "organisations index": "organisations/",
     "articles index": "articles/", "tag": "tags/diplomacy/", "tags": "tags/", "stories": "stories/",
-    "search": "search/", "not found": "404.html",
+    "search": "search/", "not found": "404.html", "article with files": "articles/cienfuegos-arrested-in-los-angeles/",
 }
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
@@ -139,4 +139,20 @@ def test_search_speaks_the_site_language(published_spanish, browser):
         "Artículo", "Persona", "Tema", "Organización")
     page.locator("#search-input").fill("x")
     status.filter(has_text="Escriba al menos dos letras.").wait_for()
+
+
+@pytest.mark.browser
+def test_pictures_and_documents_load_under_the_sub_path_and_documents_print_their_url(published, browser):
+    _, base_url = published
+    page = browser.new_page()
+    page.goto(base_url + PAGES["article with files"])
+    page.wait_for_load_state("load")
+    sizes = page.evaluate("() => [...document.querySelectorAll('main img')].map(i => [i.naturalWidth, i.width])")
+    assert sizes and all(natural > 0 and shown > 0 for natural, shown in sizes)
+    link = page.locator("#documents a").first
+    response = page.request.get(link.evaluate("a => a.href"))
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    page.emulate_media(media="print")
+    after = link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert base_url + "articles/cienfuegos-arrested-in-los-angeles/charges-summary.pdf" in after
     page.close()

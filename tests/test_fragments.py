@@ -12,7 +12,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from conftest import SITES, edit, snapshot
+from conftest import SITES, edit, snapshot, write_picture
 
 from site_builder import page_kinds, saved
 from site_builder.builder import Build, update
@@ -116,8 +116,21 @@ def _base(root, paged: bool):
          "corrections:\n  - date: 2020-01-12\n    text: A name was misspelt.\n  - date: 2020-01-15\n    text: A date.\n"
          "relations:\n  - type: employment\n    between: [Daniel Millan, Agency One]\n    role: spokesman\n"
          "    from: 2018\n    to: 2020-01\n    source: https://example.org/hired")
+    # Files beside the text: a lead picture, documents and an event's source; a dossier picture.
+    write_picture(content_dir / "files/lead.png", 20, 10)
+    write_picture(content_dir / "files/ana.png", 12, 16)
+    (content_dir / "files/memo.pdf").write_bytes(b"%PDF-1.4 memo")
+    edit(content_dir / "articles/2020/2020-01-10-first.md", "source: Example Wire",
+         "source: Example Wire\nimage: /files/lead.png\nimage_alt: A lead picture\nimage_credit: A Photographer\n"
+         "documents:\n  - file: /files/memo.pdf\n    title: The memo\n    date: 2019-06-01\n"
+         "  - file: https://example.org/ruling.pdf\n    title: The ruling")
+    edit(content_dir / "articles/2020/2020-01-10-first.md", "text: Month event.",
+         "text: Month event.\n    source: /files/memo.pdf")
+    edit(content_dir / "articles/2020/2020-01-10-first.md", "Second paragraph with",
+         "A chart: ![The chart](/files/lead.png), [the memo](/files/memo.pdf).\n\nSecond paragraph with")
     edit(content_dir / "people/ana-lopez.md", "born: 1960-02",
          "born: 1960-02\ndied: 2020\nnationality: Examplish\nlinks: [https://example.org/ana]\n"
+         "image: /files/ana.png\nimage_alt: Ana at a desk\nimage_credit: The agency\n"
          "relations:\n  - type: associate\n    with: Bruno Díaz\n    role: mentor\n    from: 2015\n"
          "    to: 2019~\n    source: https://example.org/mentor")
     edit(content_dir / "organisations/agency-one.md", "country: Examplestan",

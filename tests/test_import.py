@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from conftest import ROOT, make_site, run_build
 from conftest import parse as parse_page
 from pdf_writer import write_pdf
@@ -384,12 +385,17 @@ def test_a_pdf_court_document_becomes_an_article_folder_with_the_pdf_beside_it(e
     assert data["summary"].startswith("The government moved under Rule 48(a)")
     assert {"Salvador Cienfuegos Zepeda"} <= set(data["people"])
     text = path.read_text()
-    assert '#   - file: "order-of-dismissal.pdf"' in text and "# documents:" in text
+    assert data["documents"] == [{"file": "order-of-dismissal.pdf", "title": data["title"], "date": "2020-11-18"}]
     assert "#   - date: 2020-10-15  # October 15, 2020" in text
     assert "Federal Rules of Criminal Procedure to dismiss the indictment" in doc.body  # lines joined
     assert "\\- against -" in doc.body  # not a Markdown list
     result = run_build(example, tmp_path / "out", drafts=True, no_search=True)
     assert not result.diags.errors, [str(d) for d in result.diags.errors]
+    folder = tmp_path / "out/articles/order-granting-the-motion-to-dismiss-the-indictment"
+    assert (folder / "order-of-dismissal.pdf").read_bytes() == pdf.read_bytes()  # the live entry publishes it
+    links = [a["href"] for a in BeautifulSoup((folder / "index.html").read_text(), "html.parser").select("a[href]")]
+    assert any(href.endswith("/order-granting-the-motion-to-dismiss-the-indictment/order-of-dismissal.pdf")
+               for href in links), links
 
 
 def test_a_pdf_title_comes_from_its_metadata_and_a_broken_pdf_fails_clearly(example, tmp_path):

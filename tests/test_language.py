@@ -52,6 +52,18 @@ def test_dates_are_written_by_precision_the_spanish_way_with_lower_case_months(s
         "( diciembre de 2012 – noviembre de 2018 )"
 
 
+def test_documents_and_sources_are_described_in_spanish(site):
+    page = parse(site, "/articles/detenido/")
+    assert page.select_one("#documents h2").get_text() == "Documentos"
+    metas = [m.get_text(" ", strip=True) for m in page.select("#documents .meta")]
+    assert metas == ["14 de agosto de 2019 · PDF, 969 bytes", "Página web"]
+    event = page.select("#timeline .event")[-2]  # 15 October 2020: the day the source is cited on
+    assert event.select_one(".primary-source").get_text() == "acusacion.pdf"
+    dossier = parse(site, "/people/salvador-cienfuegos/")
+    cited = dossier.select_one("#documents .meta").get_text(" ", strip=True)
+    assert cited.endswith("citado en Detienen en Los Ángeles al general Cienfuegos"), cited
+
+
 def test_headings_navigation_404_and_search_page_are_in_spanish(site):
     page = parse(site, "/people/salvador-cienfuegos/")
     assert page.html["lang"] == "es"

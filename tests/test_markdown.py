@@ -67,3 +67,30 @@ def test_first_paragraph_is_plain_text_for_summaries():
 def test_placeholder_characters_in_content_cannot_forge_links():
     soup, rendered = html_of("\ue0000\ue001 [[A]]")
     assert len(soup.find_all("a")) == 1
+
+
+@pytest.mark.parametrize(("href", "image", "names"), [
+    ("memo.pdf", False, True), ("../x/ruling.md#p2", False, True), ("/files/a.csv?x=1", False, True),
+    ("/people/ana/", False, False), ("../other/", False, False), ("https://x.org/a.pdf", False, False),
+    ("mailto:a@b.c", False, False), ("#notes", False, False), ("//cdn.example/a.png", True, False),
+    ("photo", True, True), ("javascript:x.pdf", False, False), (".htaccess", False, False)])
+def test_which_links_name_a_content_file(href, image, names):
+    from site_builder.markdown import names_file
+
+    assert names_file(href, image) == names
+
+
+def test_links_and_pictures_naming_files_keep_their_line_and_become_placeholders():
+    from site_builder.markdown import FileLink, file_html
+
+    rendered = render("Intro\n\nSee ![The *plane*](a.jpg \"Title\") and\n[the memo](memo.pdf), [a page](/x/)\n"
+                      "and ![](https://x.org/y.png).\n")
+    assert rendered.files == (FileLink("a.jpg", 2, True, "The plane", "Title"), FileLink("memo.pdf", 3, False))
+    assert rendered.no_alt == (4,)
+    shown = [file_html(rendered.files[0], "/root/a.jpg", (4, 3)), file_html(rendered.files[1], "/root/m&.pdf", None)]
+    soup = BeautifulSoup(fill(rendered.html, [], "/root/", shown), "html.parser")
+    first, second = soup.find_all("img")
+    assert (first["src"], first["alt"], first["title"], first["width"], first["height"], first["loading"]) == (
+        "/root/a.jpg", "The plane", "Title", "4", "3", "lazy")
+    assert second["src"] == "https://x.org/y.png" and second["loading"] == "lazy"
+    assert [a["href"] for a in soup.find_all("a")] == ["/root/m&.pdf", "/root/x/"]
