@@ -23,9 +23,19 @@ from pathlib import Path
 from . import guard
 from .config import SiteConfig
 from .diagnostics import WARNING, Diagnostic
-from .load import file_digest, racy
 
 CODE = Path(__file__).resolve().parent
+RACY_NS = 3_000_000_000  # how recent an mtime may be and still not be trusted
+
+
+def racy(mtime_ns: int, snapshot_ns: int) -> bool:
+    """Whether a file with this time may have changed again, unseen, after a snapshot taken then."""
+    return mtime_ns >= snapshot_ns - RACY_NS
+
+
+def file_digest(raw: bytes) -> bytes:
+    """What a file's record is keyed by: a digest of its bytes."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def code_version() -> str:
@@ -68,7 +78,7 @@ def _stat_tree(folder: str, stats: dict[str, list[int]]) -> None:
 class Snapshot:
     """The size and time of every input file, taken at taken_ns, and the digests of the files that
     are not content files read by load (templates, static files, site.yaml) and so recent that
-    they may still change without a new time (load.racy), hashed when the snapshot was taken."""
+    they may still change without a new time (racy), hashed when the snapshot was taken."""
 
     stats: dict[str, list[int]]
     taken_ns: int
@@ -108,7 +118,7 @@ def _file_digest(path: str) -> bytes | None:
 def changed_paths(before: dict[str, list[int]], taken_ns: int, now: dict[str, list[int]]) -> list[str]:
     """The input files that may differ from a snapshot of stats taken at taken_ns: added, deleted,
     of another size or time, or of a time so close to the snapshot's that they may have changed
-    again unseen (load.racy); the caller compares the bytes of those."""
+    again unseen (racy); the caller compares the bytes of those."""
     return [path for path in before.keys() | now.keys()
             if before.get(path) != now.get(path) or racy(now[path][1], taken_ns)]
 
@@ -147,6 +157,7 @@ class Cache:
     manifest: dict = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)  # what could not be written
     _records: Records | None = None
+    _saved_state: object = None  # the manifest's state once read (False: there is none)
 
     @property
     def records(self) -> Records:
@@ -194,18 +205,26 @@ class Cache:
         m = self.manifest
         if m.get("key") != self.key or not self.owns_output(config):
             return None
-        return m.get("state")
+        return self._state()
+
+    def _state(self):
+        """The state the manifest names, read on first use: it is most of the cache's bytes (every
+        page's dependencies and search words), and a build that finds nothing changed never needs it."""
+        if self._saved_state is None:
+            stored = _read(self.folder / f"state-{self.output_key}.pickle") if self.folder else None
+            self._saved_state = stored[1] if stored and stored[0] == self.manifest.get("state_id") else False
+        return self._saved_state or None
 
     def owns_output(self, config: SiteConfig) -> bool:
         """Whether output/ is the folder the manifest's build wrote: the same folder, or one with the
         same files and bytes (a copy restored with the cache, in a fresh checkout)."""
         m = self.manifest
-        if not m.get("state") or not m.get("output_id"):
+        if not m.get("state_id") or not m.get("output_id"):
             return False
         folder = _folder_id(config.output_dir)
         if folder == m["output_id"]:
             return True
-        if folder and _holds(config.output_dir, m["state"]):
+        if folder and (state := self._state()) and _holds(config.output_dir, state):
             m["output_id"] = folder  # recognised: the next build trusts the folder without reading it
             return True
         return False
@@ -245,13 +264,16 @@ class Cache:
         be written, a warning: output/ stays marked in doubt, and the next build is a cold one."""
         if not self.folder:
             return
+        state_id = time.time_ns()  # the manifest names the state file written with it
         manifest = {"key": self.key, "settings": config.settings(), "stats": snapshot.stats,
-                    "taken_ns": snapshot.taken_ns, "racy": racy_digests, "state": state,
+                    "taken_ns": snapshot.taken_ns, "racy": racy_digests, "state_id": state_id if state else None,
                     "diagnostics": diagnostics, "kinds": kinds, "index": index,
                     "output_id": _folder_id(config.output_dir)}
         path = self.folder / f"manifest-{self.output_key}.pickle"
         try:
             self.save_records()
+            if state:
+                _write(self.folder / f"state-{self.output_key}.pickle", (state_id, state))
             _write(path, manifest)
         except OSError as err:
             with contextlib.suppress(OSError):
@@ -260,7 +282,7 @@ class Cache:
             self.warnings.append(Diagnostic(str(where), 1, WARNING, f"cannot write the build cache "
                                             f"({err.strerror or err}); the site was built without it"))
             return
-        self.manifest = manifest
+        self.manifest, self._saved_state = manifest, state or False
         guard.settled(config.output_dir)
 
 
