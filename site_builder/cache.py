@@ -23,6 +23,7 @@ from pathlib import Path
 from . import guard
 from .config import SiteConfig
 from .diagnostics import WARNING, Diagnostic
+from .parallel import split
 
 CODE = Path(__file__).resolve().parent
 RACY_NS = 3_000_000_000  # how recent an mtime may be and still not be trusted
@@ -303,27 +304,37 @@ def _output_key(config: SiteConfig) -> str:
 
 def _holds(output: Path, state) -> bool:
     """Whether a folder holds exactly the pages, static files and files beside the text of a build's
-    state, byte for byte (the search index's files are only required to be there)."""
+    state, byte for byte (the search index's files are only required to be there). The files are
+    read in two processes: at 10,000 articles they are 20,000 files and half a gigabyte."""
     published = {rel: digests[1] for rel, digests in state.files.items()}  # (source, bytes published)
     expected = {**state.fingerprints, **{rel: None for rel in state.statics}, **published}
-    found = set()
-    for root, _, names in os.walk(output):
-        for name in names:
-            rel = os.path.relpath(os.path.join(root, name), output).replace(os.sep, "/")
-            if rel not in expected and not rel.startswith("search/"):
-                return False
-            found.add(rel)
-    if not found.issuperset(expected):
+    found = _files_under(str(output))
+    if any(rel not in expected and not rel.startswith("search/") for rel in found) or not found.issuperset(expected):
         return False
-    for rel, fingerprint in {**state.fingerprints, **published}.items():
-        with open(os.path.join(output, rel), "rb") as stream:
-            if hashlib.blake2b(stream.read(), digest_size=16).digest() != fingerprint:
-                return False
-    for rel, digest in state.statics.items():
-        with open(os.path.join(output, rel), "rb") as stream:
-            if hashlib.blake2b(stream.read(), digest_size=16).hexdigest() != digest:
-                return False
-    return True
+    checks = [(rel, fingerprint, False) for rel, fingerprint in {**state.fingerprints, **published}.items()]
+    checks += [(rel, digest, True) for rel, digest in state.statics.items()]
+    root = os.path.join(output, "")
+
+    def differs(part: int, parts: int) -> bool:
+        for rel, digest, hexadecimal in checks[part::parts]:
+            with open(root + rel, "rb") as stream:
+                made = hashlib.blake2b(stream.read(), digest_size=16)
+            if (made.hexdigest() if hexadecimal else made.digest()) != digest:
+                return True
+        return False
+    return not any(split(len(checks), differs))
+
+
+def _files_under(folder: str, prefix: str = "") -> set[str]:
+    """The files under a folder, as paths relative to it with "/" between parts."""
+    found: set[str] = set()
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                found |= _files_under(entry.path, f"{prefix}{entry.name}/")
+            else:
+                found.add(prefix + entry.name)
+    return found
 
 
 def _folder_id(folder: Path) -> list[int]:
