@@ -21,7 +21,7 @@ from site_builder.diagnostics import Diagnostics, SourcePos
 from site_builder.fragments import FRAGMENTS, in_file
 from site_builder.index import build_site
 from site_builder.load import Content, load_content
-from site_builder.model import Article
+from site_builder.model import Article, Note
 from site_builder.pages import plan
 from site_builder.render import make_environment
 
@@ -191,8 +191,11 @@ def test_changing_any_field_of_any_record_rebuilds_as_a_cold_build_does(base):
         update(dataclasses.replace(config, output_dir=incremental), planned, state, Build(config, Diagnostics()),
                workers=1, env=env)
         assert snapshot(incremental) == snapshot(cold), what
+        sources_before = base_plan.reader.sources
         if isinstance(old, Article) and saved.structure(old) == saved.structure(new) \
-                and old.path in base_plan.reader.sources.articles:
+                and old.path in sources_before.articles \
+                or isinstance(old, Note) and saved.note_structure(old) == saved.note_structure(new) \
+                and old.path in sources_before.notes:
             # A text edit, as the preview rebuilds it: the same index with the new record.
             previewed += 1
             preview = config.output_dir.parent / f"preview-{number}"
@@ -200,7 +203,7 @@ def test_changing_any_field_of_any_record_rebuilds_as_a_cold_build_does(base):
             sources = {**base_plan.reader.sources.site.sources}
             fresh = {old.path: new}
             suspects = in_file(old.path)
-            over = base_plan.over(base_plan.reader.sources.site.with_articles(fresh, sources), fresh, suspects)
+            over = base_plan.over(base_plan.reader.sources.site.with_records(fresh, sources), fresh, suspects)
             update(dataclasses.replace(config, output_dir=preview), over, state, Build(config, Diagnostics()),
                    workers=1, env=env, suspects=suspects)
             assert snapshot(preview) == snapshot(cold), f"preview: {what}"
