@@ -183,12 +183,14 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
         planned = plan_pages(result.site, result.diags)
         result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in planned.pages)
         result.total = len(planned.pages)
+        env = make_environment(config, cache.folder)
         if not write and not result.diags.failed(config.strict):  # check: templates too, on a page each
-            result.diags.items.extend(_diagnostics(check_templates(make_environment(config), planned)))
+            result.diags.items.extend(_diagnostics(check_templates(env, planned)))
         if not write or result.diags.failed(config.strict):
             return
         with _saving_index(cache, result.site, content, indexed):
-            state = update(config, planned, cache.state(config), result, progress, suspects=indexed.suspects)
+            state = update(config, planned, cache.state(config), result, progress, env=env,
+                           suspects=indexed.suspects)
         del planned  # and with it every context made: the memory can hold what the cache saves
         if result.failed:  # a site's own templates failed: output/ is as it was, and so is the cache
             return

@@ -11,10 +11,12 @@ says so and the manifest is not trusted."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import pickle
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ def file_digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
+@functools.cache
 def code_version() -> str:
     """A digest of the builder's own source: any change to it invalidates every cache."""
     digest = hashlib.blake2b(digest_size=12)
@@ -257,6 +260,9 @@ class Cache:
         for stale in self.folder.glob(f"records-{self.scope}-*.pickle"):  # from another version of the code
             if not stale.name.startswith(f"records-{self.scope}-{self.key}-"):
                 stale.unlink(missing_ok=True)
+        for stale in self.folder.glob("templates-*"):  # compiled templates (render.make_environment)
+            if stale.name != f"templates-{code_version()}":
+                shutil.rmtree(stale, ignore_errors=True)
 
     def save(self, config: SiteConfig, snapshot: Snapshot, racy_digests: dict, state, diagnostics: list,
              kinds: dict, index: dict | None = None) -> None:
