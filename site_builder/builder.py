@@ -1,4 +1,8 @@
-"""The pipeline: load -> index -> plan -> render -> write."""
+"""The pipeline: load -> index -> plan -> render -> write.
+
+The pipeline's own modules (loading, indexing, rendering: Jinja, markdown-it, Pillow...) are
+imported by the steps that use them. A build that finds nothing changed needs none of them, and
+importing them was half of its time at 10,000 articles (bench/bench.py, "no change")."""
 
 from __future__ import annotations
 
@@ -11,27 +15,21 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment
-
-from . import files, guard, saved, search
+from . import guard
 from .cache import Cache, Snapshot
 from .config import SiteConfig
 from .diagnostics import ERROR, Diagnostic, Diagnostics, SourcePos
-from .index import Site, build_site
-from .load import load_content
 from .output import in_place, safe_join, staged, write_new
-from .pages import Page, Plan, plan
 from .parallel import in_background, share, split
-from .render import (
-    TemplateDigests,
-    TemplateProblem,
-    TemplateProblems,
-    check_templates,
-    make_environment,
-    render_page,
-    static_files,
-)
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from .index import Site
+    from .pages import Page, Plan
+    from .render import TemplateProblem
 
 PAGE_KINDS = {"article.html": ("article", "articles"), "dossier.html": ("dossier", "dossiers"),
               "story.html": ("story", "stories"), "tag.html": ("tag", "tags"), "json": ("data file", "data files"),
@@ -125,12 +123,19 @@ def paused_gc():
 def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None,
               workers: int | None = None, stats: dict | None = None, taken_ns: int | None = None) -> tuple[Site, Plan]:
     """Read all content and plan every page; problems go to diags."""
+    from .index import build_site
+    from .load import load_content
+
     content = load_content(config, diags, cache, workers, stats, taken_ns)
     site = build_site(config, content, diags)
     return site, plan_pages(site, diags)
 
 
 def plan_pages(site: Site, diags: Diagnostics) -> Plan:
+    from . import files
+    from .pages import plan
+    from .render import static_files
+
     planned = plan(site)
     _check_unique_urls(planned.pages)
     files.check_outputs(site, planned.pages, static_files(site.config), diags)
@@ -168,6 +173,9 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
     snapshot = Snapshot.take(config)
     if write and _replay_if_unchanged(config, cache, snapshot, result):
         return
+    from .load import load_content
+    from .render import check_templates, make_environment
+
     before = dict(cache.records)  # each file's entry as the last build left it
     content = load_content(config, result.diags, cache.records, stats=snapshot.stats, taken_ns=snapshot.taken_ns)
     with _saving_records(cache, write):
@@ -175,12 +183,14 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
         planned = plan_pages(result.site, result.diags)
         result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in planned.pages)
         result.total = len(planned.pages)
+        env = make_environment(config, cache.folder)
         if not write and not result.diags.failed(config.strict):  # check: templates too, on a page each
-            result.diags.items.extend(_diagnostics(check_templates(make_environment(config), planned)))
+            result.diags.items.extend(_diagnostics(check_templates(env, planned)))
         if not write or result.diags.failed(config.strict):
             return
         with _saving_index(cache, result.site, content, indexed):
-            state = update(config, planned, cache.state(config), result, progress, suspects=indexed.suspects)
+            state = update(config, planned, cache.state(config), result, progress, env=env,
+                           suspects=indexed.suspects)
         del planned  # and with it every context made: the memory can hold what the cache saves
         if result.failed:  # a site's own templates failed: output/ is as it was, and so is the cache
             return
@@ -229,6 +239,8 @@ class Indexed:
 
 def _index(config: SiteConfig, result: Build, cache: Cache, content, before: dict, reuse: bool) -> Indexed:
     """Index the site, or reuse the last build's index when only the text of articles changed (saved.py)."""
+    from .index import build_site
+
     reused = _saved_index(config, cache, content, before) if reuse else None
     if reused:
         result.site, index_diags, suspects = reused
@@ -243,6 +255,8 @@ def _index(config: SiteConfig, result: Build, cache: Cache, content, before: dic
 @contextlib.contextmanager
 def _saving_index(cache: Cache, site: Site, content, indexed: Indexed):
     """A new index is final: it is saved in a process of its own beside the rendering."""
+    from . import saved
+
     saving = None
     if not indexed.reused and cache.folder:
         saving = in_background(lambda: cache.save_index(indexed.id, lambda: saved.dumps(site, content)))
@@ -257,6 +271,8 @@ def _saved_index(config: SiteConfig, cache: Cache, content, before: dict) -> tup
     """The last build's index, its diagnostics and the fragments to check, if the only files
     changed since are articles whose names, dates, events, tags, stories and wikilinks are as
     they were (saved.text_edits); None if the site must be indexed again."""
+    from . import saved
+
     info = cache.manifest.get("index")
     if not info or cache.manifest.get("key") != cache.key or cache.manifest.get("settings") != config.settings():
         return None
@@ -272,6 +288,8 @@ def update(config: SiteConfig, planned: Plan, previous: State | None, result: Bu
            workers: int | None = None, env: Environment | None = None, suspects: set | None = None) -> State | None:
     """Bring output/ up to date (_update); when a site's own templates fail, leave it untouched,
     add their problems to result.diags and return `previous`."""
+    from .render import TemplateProblems
+
     try:
         return _update(config, planned, previous, result, progress, workers, env, suspects)
     except TemplateProblems as err:
@@ -297,6 +315,9 @@ def _update(config: SiteConfig, planned: Plan, previous: State | None, result: B
     if anything fails (TemplateProblems when a site's own templates do). `suspects`, when
     the caller knows them, are the only fragments that may have changed since `previous`
     (saved.text_edits)."""
+    from . import search
+    from .render import TemplateDigests, make_environment
+
     env = env or make_environment(config)
     templates = TemplateDigests(env, previous.references if previous else None)
     used = {name: templates(name) for name in sorted({p.template for p in planned.pages})}
@@ -332,6 +353,8 @@ class _Update:
             state.search = dict(previous.search)
         self.ids = dict(zip(state.tokens, range(len(state.tokens)), strict=True))  # token -> its number
         self.old_fingerprints = previous.fingerprints if previous else {}
+        from .render import static_files
+
         self.statics = {rel: path.read_bytes() for rel, path in static_files(config).items()}
         state.statics = {rel: hashlib.blake2b(data, digest_size=16).hexdigest() for rel, data in self.statics.items()}
 
@@ -352,6 +375,8 @@ class _Update:
 
     def write_all(self, pages: list[Page]) -> None:
         """Render every page into a new folder that replaces output/."""
+        from . import search
+
         config, state = self.config, self.state
         with staged(config.output_dir) as folder:
             docs = self.render(pages, folder)
@@ -386,6 +411,8 @@ class _Update:
     def publish(self, folder: Path, before: dict) -> list[str]:
         """Write the files beside the text that are new or changed since `before` (files.publish);
         the output paths of those to remove."""
+        from . import files
+
         published = self.planned.reader.sources.site.files
         self.state.files, self.result.published, gone = files.publish(self.config, published, before, folder)
         return gone
@@ -394,6 +421,8 @@ class _Update:
         """Render pages on both cores, write those whose bytes changed into folder, record what each
         read; the search documents of those searched. TemplateProblems, raised inside staged or
         in_place so that output/ is put back, when a site's own templates failed."""
+        from .render import TemplateProblems
+
         done = share(len(pages), lambda main, steps: self._render_some(pages, folder, main, steps), self.workers)
         if problems := self.problems + [problem for *_, found in done for problem in found]:
             raise TemplateProblems(problems)
@@ -414,6 +443,9 @@ class _Update:
         fragments as numbers into the tokens it returns too, the search documents, the digests
         of the new tokens (None for tokens the state already has) and the problems of a site's
         own templates met on the way."""
+        from . import search
+        from .render import TemplateProblem, render_page
+
         config, planned, env, ids = self.config, self.planned, self.env, self.ids
         made, docs, local, problems = [], [], {}, {}
         for number in steps:
@@ -467,6 +499,8 @@ def _drop_unread(state: State) -> None:
 def _update_search(config: SiteConfig, planned: Plan, previous: State, state: State, docs: list, folder: Path,
                    removed: list[str]) -> None:
     """Rewrite the search index files that the changed documents appear in."""
+    from . import search
+
     changed: dict[str, search.Document | None] = {}
     for doc in docs:
         if previous.search.get(doc.url) != (entry := doc.entry()):

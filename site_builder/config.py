@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from . import frontmatter, i18n
 from .diagnostics import Diagnostics, SourcePos
-from .fields import FALSE_WORDS, TRUE_WORDS
+from .frontmatter import FALSE_WORDS, TRUE_WORDS
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SITE_KEYS = ("title", "description", "base_url", "language", "allow_html", "search", "cname", "author",

@@ -10,12 +10,11 @@ from rapidfuzz.distance import OSA
 
 from .dates import DateError, DateSpan, parse_span
 from .diagnostics import Diagnostics, SourcePos
+from .frontmatter import FALSE_WORDS, TRUE_WORDS
 from .frontmatter import Document as Parsed
 from .markdown import names_file
 from .model import Document, FileField, Picture
 
-TRUE_WORDS = {"true", "yes", "on"}
-FALSE_WORDS = {"false", "no", "off"}
 DOCUMENT_KEYS = ("file", "url", "title", "date")
 
 

@@ -82,16 +82,20 @@ class Sources:
         self.config = site.config
         self.html_urls: tuple[str, ...] = ()  # every HTML page but 404, for the sitemap (set by pages.plan)
 
-    def over(self, site: Site, fresh: dict[str, Article]) -> Sources:
-        """Sources over a site whose only change is these articles' records (Site.with_articles):
-        the lookups made so far are kept, with those articles' entries replaced."""
+    def over(self, site: Site, fresh: dict[str, Article | Note]) -> Sources:
+        """Sources over a site whose only change is these articles' and notes files' records
+        (Site.with_records): the lookups made so far are kept, with those files' entries replaced."""
         src = Sources(site)
         src.html_urls = self.html_urls
         made = self.__dict__
+        notes = {path: note for path, note in fresh.items() if isinstance(note, Note)}
+        fresh = {path: article for path, article in fresh.items() if path not in notes}
         if "articles" in made:
             src.articles = {**self.articles, **fresh}
+        if "notes" in made:
+            src.notes = {**self.notes, **notes}
         if "bodies" in made:
-            src.bodies = {**self.bodies, **{path: article.body for path, article in fresh.items()}}
+            src.bodies = {**self.bodies, **{path: record.body for path, record in (fresh | notes).items()}}
         if "events" in made:
             events = {**self.events, **{path: [] for path in fresh if path in self.events}}
             for entry in site.timeline:

@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+TRUE_WORDS = {"true", "yes", "on"}  # a flag's words (YAML reads yes/no and on/off as text)
+FALSE_WORDS = {"false", "no", "off"}
 MAX_NODES = 20000  # guards against alias bombs ("billion laughs")
 MAX_DEPTH = 100  # lists and mappings within each other; far more than any front matter needs
 # Control characters (but tab and line ends) and the two non-characters: no XML file may hold

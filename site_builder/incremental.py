@@ -116,6 +116,6 @@ class Incremental:
         fresh = {path: self.cache[path].record for _, path in suspects}
         if fresh:
             sources = {**self.site.sources, **{path: self.cache[path].digest for path in fresh}}
-            self.site = self.site.with_articles(fresh, sources)
+            self.site = self.site.with_records(fresh, sources)
             self.planned = self.planned.over(self.site, fresh, suspects)
         return suspects

@@ -118,11 +118,15 @@ class Site:
         ranked = sorted(counts, key=lambda k: (-counts[k], self.entities[k].name.casefold(), k))
         return tuple((k, counts[k]) for k in ranked)
 
-    def with_articles(self, fresh: dict[str, Article], sources: dict[str, bytes]) -> Site:
-        """This site with some articles' records replaced by new records of the same structure
-        (saved.structure: the same names, dates, events, tags, stories and wikilinks), and the
-        digests of the files read: what the preview does after an edit to their text. A new Site:
-        records and sites stay frozen."""
+    def with_records(self, fresh: dict[str, Article | Note], sources: dict[str, bytes]) -> Site:
+        """This site with some articles' and notes files' records replaced by new records of the
+        same structure (saved.text_edits: for an article the same names, dates, events, tags,
+        stories and wikilinks; for notes all but the text), and the digests of the files read:
+        what the preview does after an edit to their text. A new Site: records and sites stay frozen."""
+        notes = {path: note for path, note in fresh.items() if isinstance(note, Note)}
+        fresh = {path: article for path, article in fresh.items() if path not in notes}
+        entities = {key: replace(entity, note=notes[entity.note.path])
+                    for key, entity in self.entities.items() if entity.note and entity.note.path in notes}
         old = {a.path: a for a in self.articles if a.path in fresh}
         entries: dict[int, TimelineEntry] = {}  # id of an entry -> the entry of the new records
         for entry in self.timeline:
@@ -148,6 +152,7 @@ class Site:
                 timelines[key] = swap_entries(timelines[key])
         return replace(
             self, articles=swap(self.articles), mentions=mentions, timeline=swap_entries(self.timeline),
+            entities={**self.entities, **entities} if entities else self.entities,
             timelines=timelines, sources=sources,
             stories={**self.stories, **{s: replace(self.stories[s], articles=swap(self.stories[s].articles))
                                         for s in stories if s in self.stories}},

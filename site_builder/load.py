@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import hashlib
 import os
 import re
 import sys
@@ -12,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 from . import frontmatter, i18n, markdown, parallel, scaffold
+from .cache import file_digest, racy
 from .config import SiteConfig
 from .dates import DateError, parse_published
 from .diagnostics import Diagnostics, SourcePos
@@ -34,7 +34,6 @@ ORGANISATION_KEYS = ("name", "aliases", "kind", "country", "parent", "founded", 
                      *PICTURE_KEYS, "relations")
 ROLE_KEYS = ("title", "organisation", "from", "to")
 STORY_KEYS = ("title", "summary")
-RACY_NS = 3_000_000_000  # how recent an mtime may be and still not be trusted
 DATE_PREFIX_RE = re.compile(r"\d{4}-\d{2}-\d{2}-")
 
 
@@ -64,11 +63,6 @@ class Entry:
         racily clean files). Otherwise the file is read and hashed; if its bytes are the same, it is
         unchanged."""
         return self.stat == now and not racy(now[1], self.seen)
-
-
-def racy(mtime_ns: int, snapshot_ns: int) -> bool:
-    """Whether a file with this time may have changed again, unseen, after a snapshot taken then."""
-    return mtime_ns >= snapshot_ns - RACY_NS
 
 
 FileCache = dict  # rel path -> Entry
@@ -190,11 +184,6 @@ def _parse_stale(config: SiteConfig, cache: FileCache, files: list, workers: int
     for done in parallel.share(len(stale), work, workers):
         for rel, hit in done.items():
             cache[rel] = hit
-
-
-def file_digest(raw: bytes) -> bytes:
-    """What a file's record is keyed by: a digest of its bytes."""
-    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def reload(config: SiteConfig, cache: FileCache, rel: str) -> Entry | None:

@@ -188,7 +188,7 @@ class Asset:
 
     path: str  # relative to the content folder, with '/' separators
     size: int
-    digest: bytes  # of its bytes (load.file_digest)
+    digest: bytes  # of its bytes (cache.file_digest)
     kind: str  # what a reader calls it: "PDF", "JPEG", "CSV"…
     picture: str | None  # "JPEG", "PNG", "WEBP"… when Pillow can read it
     width: int | None  # as shown (an EXIF orientation that turns it swaps them)

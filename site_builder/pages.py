@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from . import structured, urls
 from .fragments import Html, Reader, Sources, plain
 from .index import Site
-from .model import Article
 from .page_kinds import KINDS, Sitemap
 
 __all__ = ["Html", "Page", "Plan", "plain", "plan"]
@@ -57,9 +56,9 @@ class Plan:
             context["jsonld"] = structured.for_page(page.template, context, r.config.absolute_url, r.config.title)
         return context, frozenset(r.reads)
 
-    def over(self, site: Site, fresh: dict[str, Article], suspects: set) -> Plan:
-        """The same pages made from a Site whose only change is these articles' records, of the
-        same structure (Site.with_articles: the preview, after an edit to their text), in which
+    def over(self, site: Site, fresh: dict, suspects: set) -> Plan:
+        """The same pages made from a Site whose only change is these articles' and notes files'
+        records, of the same structure (Site.with_records: the preview, after an edit to their text), in which
         only the `suspects` fragments may have changed."""
         src = self.reader.sources.over(site, fresh)
         return Plan(self.pages, self.reader.over(src, suspects), self.files)

@@ -2,9 +2,10 @@
 
 The index (index.Site) is built from the names, dates, events, tags, stories and
 wikilinks of the content files. When a build finds that the only files changed
-are articles in which none of those changed (a title, a paragraph, a summary), it
-loads the saved index and points it at the records just read, instead of indexing
-the site again: the same Site, a fraction of the time. Records are written as
+are articles in which none of those changed (a title, a paragraph, a summary), or
+notes files of which only the text changed, it loads the saved index and points it
+at the records just read, instead of indexing the site again: the same Site, a
+fraction of the time. Records are written as
 references (an article by its path, an event by its article and position), so
 the saved file stays valid for any such edit."""
 
@@ -21,7 +22,7 @@ from .config import SiteConfig
 from .fragments import in_file
 from .index import Site
 from .load import ASSET, Content, Entry
-from .model import Article, Ref
+from .model import Article, Note, Ref
 
 
 class _Pickler(pickle.Pickler):
@@ -109,12 +110,25 @@ def structure(article: Article) -> tuple:
             files.written(article), article.relations)
 
 
+def note_structure(note: Note) -> Note:
+    """Everything of a notes file but the text of its body: if it is unchanged, so is the index
+    (the body's wikilinks, files and first line are part of it)."""
+    return dataclasses.replace(note, body=dataclasses.replace(note.body, utf8=b"", first_paragraph=""))
+
+
+def _same_structure(rel: str, old, new) -> bool:
+    if rel.startswith("articles/") and rel.endswith(".md"):
+        return isinstance(old, Article) and isinstance(new, Article) and structure(old) == structure(new)
+    return isinstance(old, Note) and isinstance(new, Note) and note_structure(old) == note_structure(new)
+
+
 def text_edits(indexed: Mapping[str, bytes], before: Mapping[str, Entry], after: Mapping[str, Entry]) -> set | None:
     """The one rule, for build and serve alike, of when an index can be reused: the fragments that
     may have changed, if every content file that differs from those the index was made from
-    (`indexed`: path -> digest) is an article whose structure and diagnostics are as they were;
-    None if the site must be indexed again. `before` holds the entries the index was made from,
-    `after` those of the files as they are now (every content file)."""
+    (`indexed`: path -> digest) is an article whose structure, or a notes file whose structure
+    (all but its text), and diagnostics are as they were; None if the site must be indexed again.
+    `before` holds the entries the index was made from, `after` those of the files as they are now
+    (every content file)."""
     if len(indexed) != len(after):
         return None  # a file added or deleted
     suspects: set = set()
@@ -125,9 +139,8 @@ def text_edits(indexed: Mapping[str, bytes], before: Mapping[str, Entry], after:
         if new.digest == digest:
             continue
         old = before.get(rel)
-        if not (rel.startswith("articles/") and rel.endswith(".md")) or old is None or old.digest != digest \
-                or old.record is None or new.record is None or old.diags != new.diags \
-                or structure(old.record) != structure(new.record):
+        if old is None or old.digest != digest or old.record is None or new.record is None \
+                or old.diags != new.diags or not _same_structure(rel, old.record, new.record):
             return None
         suspects |= in_file(rel)
     return suspects

@@ -229,6 +229,8 @@ EDITS = {
     "a person's name": Edit(lambda c: edit(c / "people/ana-lopez.md", "name: Ana María López",
                                            "name: Ana M. López")),
     "a notes file renamed": Edit(lambda c: (c / "people/ana-lopez.md").rename(c / "people/ana-maria-lopez.md")),
+    "a person's notes text": Edit(lambda c: edit(c / "people/ana-lopez.md", "Notes about Ana,",
+                                                 "Longer notes about Ana, who was born in Lyon,")),
     "a role in notes": Edit(lambda c: edit(c / "people/ana-lopez.md", "organisation: Agency One",
                                            "organisation: Sub Agency")),
     "a story note": Edit(lambda c: edit(c / "stories/the-case.md", "summary: A story of two articles.",

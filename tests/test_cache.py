@@ -22,7 +22,7 @@ def cached_build(content, output, **options):
 
 # Edits that change no name, date, event, tag, story or wikilink reuse the last build's index.
 REUSED = {"an article title", "a file touched", "a template", "a static file", "a static file removed",
-          "a document retitled"}
+          "a document retitled", "a person's notes text"}
 
 
 @pytest.mark.parametrize("name", EDITS)

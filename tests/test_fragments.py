@@ -15,14 +15,14 @@ import shutil
 import pytest
 from conftest import SITES, edit, snapshot, write_picture
 
-from site_builder import builder, page_kinds, saved
+from site_builder import page_kinds, render, saved
 from site_builder.builder import Build, update
 from site_builder.config import load_config
 from site_builder.diagnostics import Diagnostics, SourcePos
 from site_builder.fragments import FRAGMENTS, in_file
 from site_builder.index import build_site
 from site_builder.load import Content, load_content
-from site_builder.model import Article
+from site_builder.model import Article, Note
 from site_builder.pages import plan
 from site_builder.render import TemplateDigests, make_environment
 
@@ -171,7 +171,7 @@ def base(request, tmp_path_factory):
         if request.param == "by year":
             patch.setattr(page_kinds, "TIMELINE_PAGE", 1)
             patch.setattr(page_kinds, "ARTICLES_PAGE", 1)
-        patch.setattr(builder, "TemplateDigests", _TemplatesParsedOnce)
+        patch.setattr(render, "TemplateDigests", _TemplatesParsedOnce)  # (where builder.update finds it)
         yield _base(tmp_path_factory.mktemp("fragments"), request.param)
 
 
@@ -219,15 +219,18 @@ def test_changing_any_field_of_any_record_rebuilds_as_a_cold_build_does(base):
                workers=1, env=env)
         assert snapshot(incremental) == expected, what
         shutil.rmtree(incremental)
+        sources_before = base_plan.reader.sources
         if isinstance(old, Article) and saved.structure(old) == saved.structure(new) \
-                and old.path in base_plan.reader.sources.articles:
+                and old.path in sources_before.articles \
+                or isinstance(old, Note) and saved.note_structure(old) == saved.note_structure(new) \
+                and old.path in sources_before.notes:
             # A text edit, as the preview rebuilds it: the same index with the new record.
             previewed += 1
             preview = _linked_copy(config.output_dir, config.output_dir.parent / f"preview-{number}")
             sources = {**base_plan.reader.sources.site.sources}
             fresh = {old.path: new}
             suspects = in_file(old.path)
-            over = base_plan.over(base_plan.reader.sources.site.with_articles(fresh, sources), fresh, suspects)
+            over = base_plan.over(base_plan.reader.sources.site.with_records(fresh, sources), fresh, suspects)
             update(dataclasses.replace(config, output_dir=preview), over, state, Build(config, Diagnostics()),
                    workers=1, env=env, suspects=suspects)
             assert snapshot(preview) == expected, f"preview: {what}"

@@ -88,7 +88,8 @@ def test_broken_content_leaves_the_last_good_site_and_a_fix_recovers(site):
     assert not fixed.failed and fixed.rendered == []
 
 
-PATCHED = {"an article title", "a file touched", "a static file", "a static file removed", "a document retitled"}
+PATCHED = {"an article title", "a file touched", "a static file", "a static file removed", "a document retitled",
+           "a person's notes text"}
 
 
 @pytest.mark.parametrize("name", EDITS)

@@ -3,7 +3,7 @@
 import pytest
 from conftest import article, make_site
 
-from site_builder import builder, output
+from site_builder import output, render
 from site_builder.cli import main
 
 
@@ -30,7 +30,7 @@ def test_an_interrupted_or_crashed_build_leaves_output_exactly_as_it_was(built, 
         if len(calls) > 5:
             raise failure()
         return b"partial"
-    monkeypatch.setattr(builder, "render_page", render_then_fail)
+    monkeypatch.setattr(render, "render_page", render_then_fail)  # (the builder takes it from there)
     status = main(["--content", str(content), "--output", str(out), "-q"])
     assert status == (130 if failure is KeyboardInterrupt else 3)
     assert snapshot(out) == before
