@@ -219,6 +219,9 @@ class Reader:
         self.memo: dict = {}  # for page kinds: what they keep while this reader makes pages
         self.reads: set = set()
         self._shown: dict[tuple, tuple] = {}  # token -> (what it shows, the tokens showing it read)
+        # token -> the shown tokens whose showing read it: what `over` drops with a suspect. Shared
+        # with the readers made by `over` (who may add to it): it may name more than it must.
+        self._users: dict[tuple, list[tuple]] = {}
         self._digests: dict[tuple, str | None] = {}
         self._tokens: dict[tuple, tuple] = {}
 
@@ -233,10 +236,13 @@ class Reader:
         """A reader of new sources in which only the `suspects` fragments may differ: what this one
         has shown and digested of the other fragments is kept (the preview, after a text edit)."""
         reader = Reader(src)
-        reader._tokens = self._tokens
-        reader._digests = {t: d for t, d in self._digests.items() if t not in suspects}
-        reader._shown = {t: hit for t, hit in self._shown.items()
-                         if t not in suspects and suspects.isdisjoint(hit[1])}
+        reader._tokens, reader._users = self._tokens, self._users
+        reader._digests, reader._shown = dict(self._digests), dict(self._shown)  # (copies: this one stays usable)
+        for token in suspects:
+            reader._digests.pop(token, None)
+            reader._shown.pop(token, None)
+            for user in self._users.get(token, ()):
+                reader._shown.pop(user, None)
         return reader
 
     def token(self, kind: str, arg=None) -> tuple:
@@ -259,6 +265,8 @@ class Reader:
                 self.reads = outer
             if definition.shared:
                 self._shown[token] = hit
+                for read in hit[1]:
+                    self._users.setdefault(read, []).append(token)
         self.reads.add(token)
         if hit[1]:
             self.reads.update(hit[1])
@@ -277,7 +285,7 @@ class Reader:
 
     def forget(self) -> None:
         """Drop what shared fragments show; they are made again if needed."""
-        self._shown, self.memo = {}, {}
+        self._shown, self._users, self.memo = {}, {}, {}
 
 
 # -- settings ------------------------------------------------------------------------------------
