@@ -1,5 +1,7 @@
 """`export ftm`: FollowTheMoney entities, checked by the followthemoney library and by what it does not check."""
 
+import contextlib
+import io
 import json
 import re
 import shutil
@@ -12,6 +14,7 @@ from conftest import SITES, article, make_site
 from followthemoney import model  # in requirements.txt: every command's library, not optional
 from followthemoney.exc import InvalidData
 
+from site_builder.cli import main
 from site_builder.config import load_config
 from site_builder.dates import parse_span
 from site_builder.diagnostics import Diagnostics
@@ -23,9 +26,23 @@ ROOT = Path(__file__).resolve().parent.parent
 VALID_ID = re.compile(r"^[0-9a-zA-Z]([0-9a-zA-Z.\-]*[0-9a-zA-Z])?$")
 
 
-def export(*args, cwd=None):
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), "export", "ftm", *map(str, args)],
-                          capture_output=True, text=True, timeout=120, cwd=cwd)
+def export(*args):
+    """`python build.py export ftm ARGS`, run by the command line's main() in this process: a new
+    Python would spend seconds loading followthemoney and its table of country names again. (The
+    `basic` fixture below runs the command in a process of its own.)"""
+    return command("export", "ftm", *args)
+
+
+def command(*args) -> subprocess.CompletedProcess:
+    """`python build.py ARGS` in this process: its status and what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    argv = list(map(str, args))
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(argv)
+        except SystemExit as end:  # (argparse's own exits)
+            status = end.code
+    return subprocess.CompletedProcess(argv, status, out.getvalue(), err.getvalue())
 
 
 def entities_of(text: str) -> list[dict]:
@@ -70,7 +87,9 @@ def named(by_id, schema, name):
 @pytest.fixture(scope="module")
 def basic(tmp_path_factory):
     out = tmp_path_factory.mktemp("ftm") / "site.ftm.json"
-    proc = export("--content", SITES / "basic" / "content", "--output", out)
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "export", "ftm", "--content",
+                           str(SITES / "basic" / "content"), "--output", str(out)], capture_output=True, text=True,
+                          timeout=120)
     assert proc.returncode == 0, proc.stderr
     return out, proc
 
@@ -220,8 +239,7 @@ def test_a_relation_is_one_entity_wherever_it_is_stated_and_wrong_kinds_are_refu
 
 def test_a_new_site_and_the_example_site_export_cleanly(tmp_path):
     folder = tmp_path / "starter"
-    assert subprocess.run([sys.executable, str(ROOT / "build.py"), "new", "site", str(folder)],
-                          capture_output=True, timeout=60).returncode == 0
+    assert command("new", "site", folder).returncode == 0
     for content in (folder / "content", ROOT / "content"):
         proc = export("--content", content)
         assert proc.returncode == 0 and proc.stderr == "", proc.stderr  # no value left out, no warning
