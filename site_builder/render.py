@@ -151,13 +151,18 @@ def make_environment(config: SiteConfig, cache_folder: Path | None = None) -> En
     return env
 
 
+_NAMED: dict[str, list[str]] = {}  # a template source's digest -> the templates it names
+
+
 class TemplateDigests:
     """A digest per template of its source and of every template it extends, includes or imports,
     so a template edit changes the digests of exactly the pages that use it.
 
     `known` maps a source's digest to the templates it names, from an earlier run: parsing
     every template to find them is a twentieth of a one-article rebuild. `references` are
-    the ones of this run's templates, for the next."""
+    the ones of this run's templates, for the next. What a template names depends on its text
+    alone, so this process remembers them too (_NAMED): the preview, and a process that builds
+    many sites, parse each template once."""
 
     def __init__(self, env: Environment, known: dict[str, list[str]] | None = None):
         self.env = env
@@ -187,6 +192,8 @@ class TemplateDigests:
                 return
             digest = hashlib.sha256(source.encode()).hexdigest()
             self.own[name] = f"{name}: {filename}: {digest}"
+            if digest not in self.known and digest in _NAMED:
+                self.known[digest] = _NAMED[digest]
             if digest not in self.known:
                 try:
                     parsed = self.env.parse(source, name, filename)
@@ -196,7 +203,7 @@ class TemplateDigests:
                         raise
                     self.problems.append(problem)
                     return
-                self.known[digest] = [n for n in meta.find_referenced_templates(parsed) if n]
+                self.known[digest] = _NAMED[digest] = [n for n in meta.find_referenced_templates(parsed) if n]
             self.refs[name] = self.references[digest] = self.known[digest]
         for child in self.refs.get(name, ()):
             self._visit(child, seen)

@@ -15,7 +15,7 @@ import shutil
 import pytest
 from conftest import SITES, edit, snapshot, write_picture
 
-from site_builder import page_kinds, render, saved
+from site_builder import page_kinds, saved
 from site_builder.builder import Build, update
 from site_builder.config import load_config
 from site_builder.diagnostics import Diagnostics, SourcePos
@@ -24,7 +24,7 @@ from site_builder.index import build_site
 from site_builder.load import Content, load_content
 from site_builder.model import Article, Note
 from site_builder.pages import plan
-from site_builder.render import TemplateDigests, make_environment
+from site_builder.render import make_environment
 
 IDENTITY = {"path", "kind", "src", "name_src"}  # which file a record is, not what it says
 
@@ -149,21 +149,6 @@ def _base(root, paged: bool):
     return root, config, env, content, planned, state
 
 
-class _TemplatesParsedOnce(TemplateDigests):
-    """TemplateDigests that, in a build without a previous state, reuses the references an
-    earlier build of the walk found in the same template source (by the digest of its text), as
-    a build with a previous state does. Which templates a template names is a function of its
-    text alone, and only content changes here: this spares each of the walk's cold builds the
-    parsing of every template (three quarters of one), and changes no byte any build writes."""
-
-    found: dict[str, list[str]] = {}
-
-    def __init__(self, env, known=None):
-        super().__init__(env, known)
-        if known is None:
-            self.known = self.found
-
-
 @pytest.fixture(scope="module", params=["one page", "by year"])
 def base(request, tmp_path_factory):
     """The basic site built, with its timeline and articles on one page each or paged by year."""
@@ -171,7 +156,6 @@ def base(request, tmp_path_factory):
         if request.param == "by year":
             patch.setattr(page_kinds, "TIMELINE_PAGE", 1)
             patch.setattr(page_kinds, "ARTICLES_PAGE", 1)
-        patch.setattr(render, "TemplateDigests", _TemplatesParsedOnce)  # (where builder.update finds it)
         yield _base(tmp_path_factory.mktemp("fragments"), request.param)
 
 
