@@ -45,12 +45,14 @@ from site_builder.incremental import Incremental  # noqa: E402
 
 def timed(args: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Wall seconds and peak memory (MiB) of one process."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.read().decode()[-2000:]}")
+    with tempfile.TemporaryFile() as errors:  # (a pipe read only at the end fills up: the build waits)
+        started = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(args)} failed: {errors.read().decode()[-2000:]}")
     return seconds, usage.ru_maxrss // 1024
 
 
