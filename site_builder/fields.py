@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from rapidfuzz.distance import OSA
 
-from .dates import DateError, DateSpan, parse_span
+from .dates import DateError, parse_span
 from .diagnostics import Diagnostics, SourcePos
 from .frontmatter import FALSE_WORDS, TRUE_WORDS
 from .frontmatter import Document as Parsed
@@ -115,12 +115,14 @@ class Reader:
     def urls(self, path: tuple) -> tuple[str, ...]:
         return tuple(u for p, v in self.texts(path) if (u := self.url(p, v)))
 
-    def date(self, path: tuple) -> DateSpan | None:
+    def date(self, path: tuple, parse=parse_span):
+        """The date at path, read by `parse` (a span by default; parse_published for a moment);
+        None, and an error at its line, if it is not one."""
         value = self.text(path)
         if value is None:
             return None
         try:
-            return parse_span(value)
+            return parse(value)
         except DateError as err:
             self.error(path, str(err))
             return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import os
 import re
@@ -392,20 +391,8 @@ def _read_article(config: SiteConfig, rel: str, r: Reader) -> Article | None:
         people=_refs(r, ("people",), PERSON), organisations=_refs(r, ("organisations",), ORGANISATION),
         events=events, links=r.urls(("links",)), body=body, src=r.src, image=read_picture(r),
         documents=read_documents(r), relations=read_relations(r, in_notes=False), language=_language(r),
-        updated=_moment(r, ("updated",)), corrections=_corrections(r))
+        updated=r.date(("updated",), parse_published), corrections=_corrections(r))
     return article if slug and title and published else None
-
-
-def _moment(r: Reader, path: tuple) -> dt.datetime | None:
-    """A date like an article's `date` (a time may follow); None, and an error, if it is not one."""
-    text = r.text(path)
-    if text is None:
-        return None
-    try:
-        return parse_published(text)
-    except DateError as err:
-        r.error(path, str(err))
-        return None
 
 
 def _corrections(r: Reader) -> tuple[Correction, ...]:
@@ -417,7 +404,7 @@ def _corrections(r: Reader) -> tuple[Correction, ...]:
         r.check_keys(path, item, CORRECTION_KEYS)
         if r.get(path + ("date",)) is None:
             r.error(path + ("date",), "is required; add 'date: YYYY-MM-DD', the day it was corrected")
-        date = _moment(r, path + ("date",))
+        date = r.date(path + ("date",), parse_published)
         text = r.text(path + ("text",), required=True, hint="say what was corrected")
         if date and text:
             found.append(Correction(date, text, r.pos(*path)))

@@ -48,12 +48,17 @@ def test_axe_finds_no_serious_or_critical_violation(published, browser, axe_sour
     page.goto(base_url + PAGES[kind])
     if kind == "search":
         page.locator("#search-input").wait_for()
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:3]]}
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = _serious_violations(page, axe_source)
     assert serious == [], json.dumps(serious, indent=1)
     page.close()
+
+
+def _serious_violations(page, axe_source: str) -> list[dict]:
+    """axe-core's serious and critical violations on the page as loaded, three nodes each."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:3]]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus_to_the_content(published, browser):
@@ -119,10 +124,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_the_spanish_site(publishe
     _, base_url = published_spanish
     page = browser.new_page(viewport=VIEWPORTS["desktop"], color_scheme=scheme)
     page.goto(base_url + SPANISH_PAGES[kind])
-    page.add_script_tag(content=axe_source)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:3]]}
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = _serious_violations(page, axe_source)
     assert serious == [], json.dumps(serious, indent=1)
     page.close()
 
