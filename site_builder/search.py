@@ -16,6 +16,7 @@ import json
 import re
 import unicodedata
 import zlib
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -235,12 +236,13 @@ def update(read, previous: Mapping[str, tuple[str, str, str]], changed: Mapping[
             raise SearchError(f"search id of {doc.url} collides")
         ids.add(doc.id)
     out: dict[str, bytes | None] = {}
-    dirty_shards = {shard_name(term) for term in touched}
-    fresh_shards = _shard_files(new_docs, dirty_shards)
-    for name in sorted(dirty_shards):
+    by_shard: dict[str, list[str]] = {}
+    for term in sorted(touched):
+        by_shard.setdefault(shard_name(term), []).append(term)
+    fresh_shards = _shard_files(new_docs, set(by_shard))
+    for name, terms in sorted(by_shard.items()):
         path = f"{FOLDER}/terms/{name}.json"
-        merged = _merge_postings(_load(read, path), gone_ids, fresh_shards.get(name, {}), touched)
-        out[path] = _dump(merged) if merged else None
+        out[path] = _patch_terms(read(path), path, gone_ids, fresh_shards.get(name, {}), terms)
     fresh_chunks = _doc_files(new_docs, dirty_chunks)
     for name in sorted(dirty_chunks):
         path = f"{FOLDER}/docs/{name}.json"
@@ -261,20 +263,44 @@ def _load(read, path: str) -> dict:
         raise SearchError(f"{path}: {err}") from err
 
 
-def _merge_postings(old: dict[str, list], gone: set[str], fresh: dict[str, list],
-                    touched: set[str]) -> dict[str, list]:
-    """A term file's postings without the gone documents and with the fresh ones; the terms no
-    changed document had or has keep theirs as they are (most of a shard, for one edit)."""
-    merged: dict[str, list] = {}
-    for term in old.keys() | fresh.keys():
-        postings = old.get(term, [])
-        if term not in touched:
-            merged[term] = postings
-            continue
+def _term_of(entry: str) -> str:
+    return entry[:entry.index('"')]
+
+
+def _patch_terms(data: bytes | None, path: str, gone: set[str], fresh: dict[str, list],
+                 terms: list[str]) -> bytes | None:
+    """A term file with the postings of these terms (sorted) remade, the gone documents' taken out
+    and the fresh ones' put in, and every other term's bytes kept as they were: an edit touches
+    a few terms of files that hold thousands, and parsing and writing those whole was most of
+    the preview's update after a text edit. None when no term is left.
+
+    The file is what _dump writes, {"term":["id",weight,...],...} in term order, so its entries
+    are what lies between `],"`: nothing inside an entry has those three characters (terms and
+    ids are letters and digits, weights numbers). An entry is kept as `term":["id",weight,...`."""
+    text = data.decode("utf-8") if data is not None else "{}"
+    if text == "{}":
+        entries = []
+    elif text.startswith('{"') and text.endswith("]}"):
+        entries = text[2:-2].split('],"')
+    else:
+        raise SearchError(f"{path}: not a term file")
+    for term in terms:
+        at = bisect_left(entries, term, key=_term_of)
+        found = at < len(entries) and _term_of(entries[at]) == term
+        try:
+            postings = json.loads(entries[at].partition(":")[2] + "]") if found else []
+        except ValueError as err:
+            raise SearchError(f"{path}: {err}") from err
         pairs = [(postings[i], postings[i + 1]) for i in range(0, len(postings), 2) if postings[i] not in gone]
-        extra = fresh.get(term, [])
+        extra = fresh.get(term, ())
         pairs += [(extra[i], extra[i + 1]) for i in range(0, len(extra), 2)]
         if pairs:
             pairs.sort()
-            merged[term] = [x for pair in pairs for x in pair]
-    return merged
+            entry = term + '":' + json.dumps([x for pair in pairs for x in pair], separators=(",", ":"))[:-1]
+            if found:
+                entries[at] = entry
+            else:
+                entries.insert(at, entry)
+        elif found:
+            del entries[at]
+    return ('{"' + '],"'.join(entries) + ']}').encode("utf-8") if entries else None

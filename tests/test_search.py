@@ -53,7 +53,8 @@ def apply(files, changes):
     return files
 
 
-TERMS = st.dictionaries(st.sampled_from(["ana", "anabel", "court", "cocaine", "millan", "zeta", "2020"]),
+TERMS = st.dictionaries(st.sampled_from(["an", "ana", "ana2", "anabel", "court", "cocaine", "millan", "zeta", "2020",
+                                         "жук", "жж", "ωμεγα"]),
                         st.integers(1, 30), max_size=5)
 SITES = st.dictionaries(st.sampled_from([f"/articles/{n}/" for n in "abcdef"]), st.tuples(TERMS, st.booleans()),
                         max_size=6)
@@ -79,3 +80,16 @@ def test_the_parts_of_the_index_written_by_each_process_make_the_whole_index(sit
     shares = [dict(search.files(docs, part, parts)) for part in range(parts)]
     assert sum(len(share) for share in shares) == len(whole := dict(search.files(docs)))
     assert {rel: data for share in shares for rel, data in share.items()} == whole
+
+
+def test_a_term_file_that_is_not_what_the_state_says_stops_the_update():
+    docs = [make("/articles/a/", {"ana": 3})]
+    files = dict(search.files(docs))
+    files["search/terms/616e.json"] = b"not json"
+    changed = {"/articles/a/": make("/articles/a/", {"ana": 4})}
+    try:
+        search.update(files.get, {d.url: d.entry() for d in docs}, changed, 1)
+    except search.SearchError as err:
+        assert "616e.json" in str(err)
+    else:
+        raise AssertionError("a broken term file was patched")
