@@ -378,8 +378,9 @@ class _Update:
                 state.digests[number] = digest
                 changed.add(number)
         stale = {name for name, digest in templates.items() if previous.templates.get(name) != digest}
-        return [p for p in self.planned.pages if p.template in stale or p.file not in previous.deps
-                or not changed.isdisjoint(previous.deps[p.file])]
+        reading = {file for file, deps in previous.deps.items() if not changed.isdisjoint(deps)} if changed else set()
+        return [p for p in self.planned.pages
+                if p.template in stale or p.file in reading or p.file not in previous.deps]
 
     def write_all(self, pages: list[Page]) -> None:
         """Render every page into a new folder that replaces output/."""

@@ -123,8 +123,9 @@ def changed_paths(before: dict[str, list[int]], taken_ns: int, now: dict[str, li
     """The input files that may differ from a snapshot of stats taken at taken_ns: added, deleted,
     of another size or time, or of a time so close to the snapshot's that they may have changed
     again unseen (racy); the caller compares the bytes of those."""
-    return [path for path in before.keys() | now.keys()
-            if before.get(path) != now.get(path) or racy(now[path][1], taken_ns)]
+    recent = taken_ns - RACY_NS  # (racy, inline: the preview asks this of every file at every rebuild)
+    found = [path for path, stat in now.items() if stat != before.get(path) or stat[1] >= recent]
+    return found + [path for path in before if path not in now]
 
 
 BUCKETS = 32  # records are saved in this many files, so one edit rewrites a thirty-second of them

@@ -102,6 +102,16 @@ class Sources:
                 if entry.article.path in fresh:
                     events[entry.article.path].append(entry)
             src.events = events
+        # The years keep their articles and events in the same order: their dates are part of the
+        # structure an edit of the text leaves as it was (saved.structure).
+        if "articles_by_year" in made:
+            src.articles_by_year = {year: [fresh.get(a.path, a) for a in group]
+                                    for year, group in self.articles_by_year.items()}
+        if "timeline_by_year" in made:
+            new = {id(old): entry for old, entry in zip(self.site.timeline, site.timeline, strict=True)
+                   if old is not entry}
+            src.timeline_by_year = {year: [new.get(id(e), e) for e in group]
+                                    for year, group in self.timeline_by_year.items()}
         return src
 
     @cached_property
@@ -152,12 +162,17 @@ class Sources:
 
     @cached_property
     def timeline_by_year(self) -> dict[int, list[TimelineEntry]]:
-        years = by_year(self.site.timeline, lambda e: (e.event.date.start or e.event.date.end).year)
+        years = by_year(self.site.timeline, event_year)
         return dict(sorted(years.items()))
 
 
 def story_file(slug: str) -> str:
     return f"stories/{slug}.md"
+
+
+def event_year(entry: TimelineEntry) -> int:
+    """The year a timeline entry is listed under: its start's, or its end's for `../2020`."""
+    return (entry.event.date.start or entry.event.date.end).year
 
 
 def by_year(items, year_of) -> dict[int, list]:
@@ -478,6 +493,15 @@ def _mentions(src: Sources, key: Key):
 def _timeline(src: Sources, key: Key):
     """The events naming an entity: (article, event order)."""
     return tuple((e.article.path, e.event.order) for e in src.site.timelines.get(key, ()))
+
+
+@fragment("dossier-years", "entity")
+def dossier_years(src: Sources, key: Key):
+    """The year of each article naming an entity (in the order of "mentions") and of each of its
+    events (in the order of "timeline"): what a long dossier is paged by (page_kinds.Dossier).
+    Dates are part of the structure, so a title or text edit leaves this as it was."""
+    return (tuple(m.article.published.year for m in src.site.mentions.get(key, ())),
+            tuple(event_year(e) for e in src.site.timelines.get(key, ())))
 
 
 @fragment("connections", "entity")

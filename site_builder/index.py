@@ -146,8 +146,9 @@ class Site:
         mentions = dict(self.mentions)
         timelines = dict(self.timelines)
         for key in keys:
-            if key in mentions:
-                mentions[key] = tuple(Mention(fresh.get(m.article.path, m.article), m.role) for m in mentions[key])
+            if key in mentions:  # (a new Mention only for the fresh articles: some entities have thousands)
+                mentions[key] = tuple(m if m.article.path not in fresh else Mention(fresh[m.article.path], m.role)
+                                      for m in mentions[key])
             if key in timelines:
                 timelines[key] = swap_entries(timelines[key])
         return replace(

@@ -8,12 +8,13 @@ the fragments it read."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from itertools import groupby
 
 from . import network, urls
-from .fragments import RECENT, Reader, Sources, story_file
+from .fragments import RECENT, Reader, Sources, dossier_years, story_file
 from .i18n import N_
 from .index import Key, graph_edges
 from .model import FOLDERS, ORGANISATION, PERSON
@@ -22,6 +23,8 @@ FEED_SIZE = 20
 TIMELINE_PAGE = 300  # events: a longer timeline gets an index of years and a page per year
 ARTICLES_PAGE = 300  # articles: more, and /articles/ shows the newest and the years of /archive/
 ARTICLES_NEWEST = 50
+DOSSIER_PAGE = 300  # articles and events: a dossier naming more shows its newest and has a page per year
+DOSSIER_NEWEST = 50  # of its articles, and of its events, on such a dossier
 INDEX_TITLES = {PERSON: N_("People"), ORGANISATION: N_("Organisations")}
 
 Spec = tuple[str, str, Callable[[Reader], dict]]  # url, template, make(reader) -> context
@@ -40,6 +43,24 @@ def _refs(r: Reader, counted) -> list[dict]:
 def _entries(r: Reader, events) -> list[dict]:
     """Timeline entries of (article path, event order) pairs."""
     return [r.read("events", path)[order] for path, order in events]
+
+
+def _articles(r: Reader, mentions) -> list[dict]:
+    """Teasers of an entity's mentions (path, role, has documents), each with its role."""
+    return [_with(r.read("teaser", path), role=role) for path, role, _ in mentions]
+
+
+def _paged(articles, events) -> bool:
+    """Whether a dossier of these articles and events is long enough for a page per year."""
+    return len(articles) + len(events) > DOSSIER_PAGE
+
+
+def _dossier_years(key: Key, r: Reader) -> list[dict]:
+    """The years of a long dossier, newest first, each with how many articles and events it has."""
+    article_years, event_years = r.read("dossier-years", key)
+    counts = Counter(article_years) + Counter(event_years)
+    return [{"year": year, "count": counts[year], "url": urls.entity_year(*key, year)}
+            for year in sorted(counts, reverse=True)]
 
 
 def _documents(r: Reader, paths) -> list[dict]:
@@ -100,7 +121,10 @@ class ArticlePage:
 
 
 class Dossier:
-    """A person's or an organisation's page, its JSON and its feed."""
+    """A person's or an organisation's page, its JSON and its feed. A long dossier (more than
+    DOSSIER_PAGE articles and events) shows the newest DOSSIER_NEWEST of each, the others on a
+    page per year, so that a title edit remakes a year's page, not four thousand entries; its
+    JSON stays complete."""
 
     def pages(self, src: Sources) -> list[Spec]:
         specs = []
@@ -109,20 +133,43 @@ class Dossier:
             specs.append((entity.url, "dossier.html", partial(self.page, key)))
             specs.append((urls.entity_data(*key), "json", partial(self.data, key)))
             specs.append((urls.feed(entity.url), "feed.xml", partial(self.feed, key)))
+            article_years, event_years = dossier_years(src, key)
+            if _paged(article_years, event_years):
+                specs += [(urls.entity_year(*key, year), "dossier-year.html", partial(self.year, key, year))
+                          for year in sorted({*article_years, *event_years}, reverse=True)]
         return specs
 
     def page(self, key: Key, r: Reader) -> dict:
+        mentions, timeline = r.read("mentions", key), r.read("timeline", key)
+        if not _paged(mentions, timeline):
+            return {**self._head(key, r), "timeline": _entries(r, timeline), "articles": _articles(r, mentions),
+                    "years": []}
+        return {**self._head(key, r), "timeline": _entries(r, timeline[-DOSSIER_NEWEST:]),
+                "articles": _articles(r, mentions[:DOSSIER_NEWEST]), "years": _dossier_years(key, r)}
+
+    def year(self, key: Key, year: int, r: Reader) -> dict:
+        """A year of a long dossier: the events dated in it and the articles published in it."""
+        ref = r.read("ref", key)
+        article_years, event_years = r.read("dossier-years", key)
+        mentions, timeline = r.read("mentions", key), r.read("timeline", key)
+        return {"title": r.words("%(name)s: %(year)s", name=ref["name"], year=year), "name": ref["name"],
+                "kind": ref["kind"], "dossier": ref["url"], "year": year, "years": _dossier_years(key, r),
+                "timeline": _entries(r, [e for e, y in zip(timeline, event_years, strict=True) if y == year]),
+                "articles": _articles(r, [m for m, y in zip(mentions, article_years, strict=True) if y == year])}
+
+    def _head(self, key: Key, r: Reader) -> dict:
         # The page, its JSON and its feed are made one after another: keep the last one made.
         last = r.memo.get("dossier")
         if last is None or last[0] != key:
             outer, r.reads = r.reads, set()
-            last = r.memo["dossier"] = (key, self._page(key, r), r.reads)
+            last = r.memo["dossier"] = (key, self._make_head(key, r), r.reads)
             r.reads = outer
         r.reads |= last[2]
         return last[1]
 
     @staticmethod
-    def _page(key: Key, r: Reader) -> dict:
+    def _make_head(key: Key, r: Reader) -> dict:
+        """All of a dossier but its timeline and articles."""
         own = r.read("entity", key)
         mentions = r.read("mentions", key)
         timeline = r.read("timeline", key)
@@ -139,8 +186,6 @@ class Dossier:
         return {
             **{k: own[k] for k in ("title", "kind", "slug", "name", "aliases", "facts", "dates")},
             "roles": r.read("roles", key), "notes": own["notes"], "links": own["links"],
-            "timeline": _entries(r, timeline),
-            "articles": [_with(r.read("teaser", path), role=role) for path, role, _ in mentions],
             "connections": connections,
             "network": network.layout({"name": own["name"], "kind": own["kind"]}, connections, unconnected),
             "relations": stated,
@@ -158,7 +203,8 @@ class Dossier:
 
     def json(self, key: Key, r: Reader) -> dict:
         """The dossier as data: keys are the content format's own (born, nationality...), never labels."""
-        page = self.page(key, r)
+        mentions, timeline = r.read("mentions", key), r.read("timeline", key)
+        page = {**self._head(key, r), "timeline": _entries(r, timeline), "articles": _articles(r, mentions)}
         absolute = r.config.absolute_url
 
         def cite(item):

@@ -33,6 +33,11 @@ def entity(kind: str, slug: str) -> str:
     return f"/{FOLDERS[kind]}/{slug}/"
 
 
+def entity_year(kind: str, slug: str, year: int) -> str:
+    """A year of a long dossier (page_kinds.Dossier)."""
+    return f"/{FOLDERS[kind]}/{slug}/{year}/"
+
+
 def entity_data(kind: str, slug: str) -> str:
     """The dossier as JSON, beside its page."""
     return f"/{FOLDERS[kind]}/{slug}.json"

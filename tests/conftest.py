@@ -120,8 +120,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def published(tmp_path_factory):
-    """The example site built under a sub-path and served over HTTP at that sub-path."""
-    yield from _serve(tmp_path_factory, ROOT / "content")
+    """The example site built under a sub-path and served over HTTP at that sub-path. Dossiers are
+    paged from 10 articles and events (not 300), so that Salvador Cienfuegos's, with 13, shows its
+    newest and has a page per year: the browser and link checks see both kinds of dossier."""
+    from site_builder import page_kinds
+
+    served = _serve(tmp_path_factory, ROOT / "content")
+    with pytest.MonkeyPatch.context() as patch:  # (for the build only)
+        patch.setattr(page_kinds, "DOSSIER_PAGE", 10)
+        patch.setattr(page_kinds, "DOSSIER_NEWEST", 3)
+        where = next(served)
+    yield where
+    next(served, None)  # stops the server
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ PAGES = {
     "timeline": "timeline/", "people index": "people/", "organisations index": "organisations/",
     "articles index": "articles/", "tag": "tags/diplomacy/", "tags": "tags/", "stories": "stories/",
     "search": "search/", "not found": "404.html", "article with files": "articles/cienfuegos-arrested-in-los-angeles/",
+    "dossier year": "people/salvador-cienfuegos/2020/",
 }
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 

@@ -151,11 +151,13 @@ def _base(root, paged: bool):
 
 @pytest.fixture(scope="module", params=["one page", "by year"])
 def base(request, tmp_path_factory):
-    """The basic site built, with its timeline and articles on one page each or paged by year."""
+    """The basic site built, with its timeline, articles and dossiers on one page each or paged by year."""
     with pytest.MonkeyPatch.context() as patch:
         if request.param == "by year":
             patch.setattr(page_kinds, "TIMELINE_PAGE", 1)
             patch.setattr(page_kinds, "ARTICLES_PAGE", 1)
+            patch.setattr(page_kinds, "DOSSIER_PAGE", 1)
+            patch.setattr(page_kinds, "DOSSIER_NEWEST", 1)
         yield _base(tmp_path_factory.mktemp("fragments"), request.param)
 
 
@@ -166,6 +168,7 @@ def test_every_kind_of_fragment_is_read_by_a_page_of_the_fixture(tmp_path_factor
             if paged:
                 patch.setattr(page_kinds, "TIMELINE_PAGE", 1)
                 patch.setattr(page_kinds, "ARTICLES_PAGE", 1)
+                patch.setattr(page_kinds, "DOSSIER_PAGE", 1)
             *_, state = _base(tmp_path_factory.mktemp("kinds"), paged)
         read |= {kind for kind, _ in state.tokens}
     assert read == set(FRAGMENTS)  # a new kind of fragment needs a page of the fixture showing it

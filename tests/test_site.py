@@ -167,6 +167,36 @@ def test_many_articles_get_the_newest_on_articles_and_a_page_per_year_in_the_arc
     assert f"{BASE}archive/2020/" in (out / "sitemap.xml").read_text()
 
 
+def test_a_long_dossier_shows_its_newest_and_has_a_page_per_year_while_its_json_stays_whole(tmp_path,
+                                                                                               monkeypatch):
+    monkeypatch.setattr(pages, "DOSSIER_PAGE", 2)  # Ana López: two articles (2020), one event (2019)
+    monkeypatch.setattr(pages, "DOSSIER_NEWEST", 1)
+    out = tmp_path / "out"
+    assert not run_build(CONTENT, out, use_cache=False).diags.errors
+    dossier = page(out, "/people/ana-lopez/")
+    assert texts(dossier.select("#articles .article-title")) == ["Second article"]
+    assert texts(dossier.select("#articles .paged")) == [
+        "The newest 1 of 2 articles; the others are on the page of their year."]
+    assert texts(dossier.select("#timeline .event-text")) == ["Day event."] and not dossier.select("#timeline .paged")
+    assert [(a.text, a["href"]) for a in dossier.select("#years .year-index a")] == [
+        ("2020", f"{BASE}people/ana-lopez/2020/"), ("2019", f"{BASE}people/ana-lopez/2019/")]
+    assert texts(dossier.select("#years .count")) == ["2", "1"]
+    assert dossier.select("#connections .chip")  # the rest of the dossier stays on its page
+    year = page(out, "/people/ana-lopez/2020/")
+    assert year.h1.text == "Ana María López: 2020"
+    assert texts(year.select(".article-title")) == ["Second article", "First article"]
+    assert texts(year.select("#timeline .empty")) == ["No event of this dossier is dated in this year."]
+    assert year.select_one('.year-index a[aria-current="page"]').text == "2020"
+    assert year.select_one(".dossier-card a")["href"] == f"{BASE}people/ana-lopez/"
+    assert texts(page(out, "/people/ana-lopez/2019/").select(".event-text")) == ["Day event."]
+    data = json.loads((out / "people/ana-lopez.json").read_text())
+    assert len(data["articles"]) == 2 and len(data["timeline"]) == 1
+    sitemap = (out / "sitemap.xml").read_text()
+    assert f"{BASE}people/ana-lopez/2019/" in sitemap and f"{BASE}people/ana-lopez/2020/" in sitemap
+    short = page(out, "/people/bruno-diaz/")  # named by one event: a short dossier is one page
+    assert not short.select("#years") and not list((out / "people/bruno-diaz").glob("*/index.html"))
+
+
 def test_tag_page_shows_the_tag_as_written_most_often(out):
     soup = page(out, "/tags/fentanyl/")
     assert soup.h1.text in ("Fentanyl", "fentanyl")
