@@ -187,7 +187,7 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
         planned = plan_pages(result.site, result.diags)
         result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in planned.pages)
         result.total = len(planned.pages)
-        env = make_environment(config, cache.folder)
+        env = make_environment(config, cache.folder, auto_reload=False)
         if not write and not result.diags.failed(config.strict):  # check: templates too, on a page each
             result.diags.items.extend(_diagnostics(check_templates(env, planned)))
         if not write or result.diags.failed(config.strict):

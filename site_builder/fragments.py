@@ -482,20 +482,20 @@ def _show_entity(inputs, r: Reader) -> dict:
             "image": r.read("picture", note) if note else None}
 
 
-@fragment("mentions", "entity")
+@fragment("mentions", "entity", shared=True)
 def _mentions(src: Sources, key: Key):
     """The articles naming an entity, newest first, with the role each gives it and whether it has
     documents (the dossier reads only those articles' "documents")."""
     return tuple((m.article.path, m.role, bool(m.article.documents)) for m in src.site.mentions.get(key, ()))
 
 
-@fragment("timeline", "entity")
+@fragment("timeline", "entity", shared=True)
 def _timeline(src: Sources, key: Key):
     """The events naming an entity: (article, event order)."""
     return tuple((e.article.path, e.event.order) for e in src.site.timelines.get(key, ()))
 
 
-@fragment("dossier-years", "entity")
+@fragment("dossier-years", "entity", shared=True)
 def dossier_years(src: Sources, key: Key):
     """The year of each article naming an entity (in the order of "mentions") and of each of its
     events (in the order of "timeline"): what a long dossier is paged by (page_kinds.Dossier).

@@ -56,11 +56,16 @@ def _paged(articles, events) -> bool:
 
 
 def _dossier_years(key: Key, r: Reader) -> list[dict]:
-    """The years of a long dossier, newest first, each with how many articles and events it has."""
+    """The years of a long dossier, newest first, each with how many articles and events it has
+    (made once for the dossier and its pages of a year, which come one after another)."""
     article_years, event_years = r.read("dossier-years", key)
-    counts = Counter(article_years) + Counter(event_years)
-    return [{"year": year, "count": counts[year], "url": urls.entity_year(*key, year)}
-            for year in sorted(counts, reverse=True)]
+    last = r.memo.get("dossier-years")
+    if last is None or last[0] != key:
+        counts = Counter(article_years) + Counter(event_years)
+        years = [{"year": year, "count": counts[year], "url": urls.entity_year(*key, year)}
+                 for year in sorted(counts, reverse=True)]
+        last = r.memo["dossier-years"] = (key, years)
+    return last[1]
 
 
 def _documents(r: Reader, paths) -> list[dict]:

@@ -124,11 +124,13 @@ class _Compiled(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def make_environment(config: SiteConfig, cache_folder: Path | None = None) -> Environment:
+def make_environment(config: SiteConfig, cache_folder: Path | None = None, auto_reload: bool = True) -> Environment:
     """Autoescaping on for everything; `url` and `absolute_url` filters honour base_url. With the
     build cache's folder, templates are compiled once and kept there (Jinja's bytecode cache, by
     each template's source): compiling them was a twentieth of a one-article rebuild. The folder
-    is named by the builder's code, which sets how they compile (trim_blocks, i18n...)."""
+    is named by the builder's code, which sets how they compile (trim_blocks, i18n...).
+    auto_reload=False for one build: each template is read once, not its time checked at each
+    of twenty thousand pages (a hundredth of a big build)."""
     bytecode = None
     if cache_folder is not None:
         from .cache import code_version
@@ -136,7 +138,8 @@ def make_environment(config: SiteConfig, cache_folder: Path | None = None) -> En
     env = _Environment(
         loader=_Loader([FileSystemLoader(str(d)) for d in config.template_dirs]), bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(default_for_string=True, default=True),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=auto_reload)
     env.template_class = _Template
     env.add_extension("jinja2.ext.i18n")  # every word through the site's catalogue (i18n.py)
     env.policies["ext.i18n.trimmed"] = True
