@@ -9,6 +9,7 @@ the whole site, as a build does."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +18,14 @@ from jinja2 import Environment
 
 from . import saved
 from .builder import Build, State, paused_gc, plan_site, update
-from .cache import Cache, Snapshot, changed_paths, forget_manifest
+from .cache import Cache, changed_paths, forget_manifest, input_stats
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostics
 from .index import Site
 from .load import FileCache, reload
 from .pages import Plan
 from .render import make_environment
+from .watch import Changes
 
 
 @dataclass(slots=True)
@@ -42,6 +44,8 @@ class Incremental:
     taken_ns: int = 0  # when those were taken
     index_diags: list = field(default_factory=list)  # what reading and indexing reported then
     patched: bool = False  # the last rebuild reused the index
+    watch: Changes | None = None  # what the kernel says changed (watch.py)
+    seen: dict = field(default_factory=dict)  # input file -> [size, mtime] as last looked at (built or not)
 
     def rebuild(self, workers: int | None = 1) -> Build:
         """Bring output/ up to date with the content; on errors leave it untouched. workers=None
@@ -65,8 +69,7 @@ class Incremental:
                 self.state = None
                 self._start_from_build_cache(config)
             self.planned = None
-        snapshot = Snapshot.take(config)
-        stats, taken_ns = snapshot.stats, snapshot.taken_ns
+        stats, taken_ns = self._look(config)
         suspects = self._patch(config, stats, taken_ns) if self.planned is not None and self.state is not None else None
         self.patched = suspects is not None
         if suspects is None:
@@ -87,6 +90,37 @@ class Incremental:
         if result.failed:  # a site's own template failed: nothing was written, so check everything next time
             self.planned = None
         return result
+
+    def _look(self, config: SiteConfig) -> tuple[dict, int]:
+        """The size and time of every input file, and when they were taken: each file looked at
+        the first time, then only those the kernel says changed (watch.Changes), when it can say."""
+        folders = [str(config.content_dir), *(str(d) for d in config.template_dirs)]
+        taken_ns = time.time_ns()
+        if self.watch is None or self.watch.folders != folders:
+            if self.watch is not None:
+                self.watch.close()
+            self.watch = Changes(folders)  # (before looking: a change made while looking is told)
+            changed = None
+        else:
+            changed = self.watch.take()
+        if changed is None or not self.seen:
+            self.seen = input_stats(config)
+            return self.seen, taken_ns
+        seen = dict(self.seen)
+        for path in changed:
+            try:
+                info = os.stat(path)
+            except OSError:
+                seen.pop(path, None)  # deleted or moved away
+                continue
+            seen[path] = [info.st_size, info.st_mtime_ns]
+        self.seen = seen
+        return seen, taken_ns
+
+    def close(self) -> None:
+        """Stop watching the folders (the preview is closing)."""
+        if self.watch is not None:
+            self.watch.close()
 
     def _start_from_build_cache(self, config: SiteConfig) -> None:
         """Start from what `python build.py` left: its parsed files, and the state of output/ if

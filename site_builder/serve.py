@@ -213,6 +213,8 @@ def _serve(config: SiteConfig, options: dict, host: str, port: int, verbose: boo
     except StartError as err:
         print(err, file=sys.stderr)
         return 2
+    finally:
+        preview.builder.close()
     return 0
 
 
