@@ -81,6 +81,8 @@ class Sources:
         self.site = site
         self.config = site.config
         self.html_urls: tuple[str, ...] = ()  # every HTML page but 404, for the sitemap (set by pages.plan)
+        # (what `over` hands on of the years made so far: the years, the fresh records, the old timeline)
+        self._years: tuple[dict, dict, tuple] = ({}, {}, ())
 
     def over(self, site: Site, fresh: dict[str, Article | Note]) -> Sources:
         """Sources over a site whose only change is these articles' and notes files' records
@@ -102,16 +104,10 @@ class Sources:
                 if entry.article.path in fresh:
                     events[entry.article.path].append(entry)
             src.events = events
-        # The years keep their articles and events in the same order: their dates are part of the
-        # structure an edit of the text leaves as it was (saved.structure).
-        if "articles_by_year" in made:
-            src.articles_by_year = {year: [fresh.get(a.path, a) for a in group]
-                                    for year, group in self.articles_by_year.items()}
-        if "timeline_by_year" in made:
-            new = {id(old): entry for old, entry in zip(self.site.timeline, site.timeline, strict=True)
-                   if old is not entry}
-            src.timeline_by_year = {year: [new.get(id(e), e) for e in group]
-                                    for year, group in self.timeline_by_year.items()}
+        # The years keep their articles and events in the same order (dates are part of the structure
+        # an edit of the text leaves as it was): made again from these with the fresh records, if asked.
+        made_years = {name: made[name] for name in ("articles_by_year", "timeline_by_year") if name in made}
+        src._years = (made_years, fresh, self.site.timeline)
         return src
 
     @cached_property
@@ -158,12 +154,18 @@ class Sources:
 
     @cached_property
     def articles_by_year(self) -> dict[int, list[Article]]:
+        before, fresh, _ = self._years
+        if "articles_by_year" in before:
+            return {year: [fresh.get(a.path, a) for a in group] for year, group in before["articles_by_year"].items()}
         return by_year(self.site.articles, lambda a: a.published.year)
 
     @cached_property
     def timeline_by_year(self) -> dict[int, list[TimelineEntry]]:
-        years = by_year(self.site.timeline, event_year)
-        return dict(sorted(years.items()))
+        before, _, timeline = self._years
+        if "timeline_by_year" in before:
+            new = {id(old): entry for old, entry in zip(timeline, self.site.timeline, strict=True) if old is not entry}
+            return {year: [new.get(id(e), e) for e in group] for year, group in before["timeline_by_year"].items()}
+        return dict(sorted(by_year(self.site.timeline, event_year).items()))
 
 
 def story_file(slug: str) -> str:

@@ -146,10 +146,12 @@ class Dossier:
 
     def page(self, key: Key, r: Reader) -> dict:
         mentions, timeline = r.read("mentions", key), r.read("timeline", key)
+        head, unconnected = self._head(key, r)
+        drawn = network.layout({"name": head["name"], "kind": head["kind"]}, head["connections"], unconnected)
         if not _paged(mentions, timeline):
-            return {**self._head(key, r), "timeline": _entries(r, timeline), "articles": _articles(r, mentions),
+            return {**head, "network": drawn, "timeline": _entries(r, timeline), "articles": _articles(r, mentions),
                     "years": []}
-        return {**self._head(key, r), "timeline": _entries(r, timeline[-DOSSIER_NEWEST:]),
+        return {**head, "network": drawn, "timeline": _entries(r, timeline[-DOSSIER_NEWEST:]),
                 "articles": _articles(r, mentions[:DOSSIER_NEWEST]), "years": _dossier_years(key, r)}
 
     def year(self, key: Key, year: int, r: Reader) -> dict:
@@ -162,7 +164,7 @@ class Dossier:
                 "timeline": _entries(r, [e for e, y in zip(timeline, event_years, strict=True) if y == year]),
                 "articles": _articles(r, [m for m, y in zip(mentions, article_years, strict=True) if y == year])}
 
-    def _head(self, key: Key, r: Reader) -> dict:
+    def _head(self, key: Key, r: Reader) -> tuple[dict, list[dict]]:
         # The page, its JSON and its feed are made one after another: keep the last one made.
         last = r.memo.get("dossier")
         if last is None or last[0] != key:
@@ -173,8 +175,9 @@ class Dossier:
         return last[1]
 
     @staticmethod
-    def _make_head(key: Key, r: Reader) -> dict:
-        """All of a dossier but its timeline and articles."""
+    def _make_head(key: Key, r: Reader) -> tuple[dict, list[dict]]:
+        """All of a dossier but its timeline, articles and connections picture (only its page draws
+        it, not its JSON); and the parties of stated relations not among the connections, for it."""
         own = r.read("entity", key)
         mentions = r.read("mentions", key)
         timeline = r.read("timeline", key)
@@ -192,7 +195,6 @@ class Dossier:
             **{k: own[k] for k in ("title", "kind", "slug", "name", "aliases", "facts", "dates")},
             "roles": r.read("roles", key), "notes": own["notes"], "links": own["links"],
             "connections": connections,
-            "network": network.layout({"name": own["name"], "kind": own["kind"]}, connections, unconnected),
             "relations": stated,
             "members": r.read("members", key),
             "parent": r.read("ref", parent) if parent else None,
@@ -201,7 +203,7 @@ class Dossier:
             "feed": urls.feed(url),
             "image": own["image"],
             "documents": _documents(r, [path for path, _, documents in mentions if documents]),
-        }
+        }, unconnected
 
     def data(self, key: Key, r: Reader) -> dict:
         return {"data": self.json(key, r)}
@@ -209,7 +211,7 @@ class Dossier:
     def json(self, key: Key, r: Reader) -> dict:
         """The dossier as data: keys are the content format's own (born, nationality...), never labels."""
         mentions, timeline = r.read("mentions", key), r.read("timeline", key)
-        page = {**self._head(key, r), "timeline": _entries(r, timeline), "articles": _articles(r, mentions)}
+        page = {**self._head(key, r)[0], "timeline": _entries(r, timeline), "articles": _articles(r, mentions)}
         absolute = r.config.absolute_url
 
         def cite(item):

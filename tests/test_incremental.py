@@ -124,3 +124,15 @@ def test_the_preview_starts_from_what_the_last_build_left(tmp_path):
     assert list((tmp_path / "site/.cache/site-builder").glob("manifest-*")) == []  # output/ is the preview's now
     run_build(content, tmp_path / "cold")
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
+
+
+def test_the_pages_reading_a_changed_fragment_are_found_by_its_number_not_by_its_bytes():
+    from array import array
+
+    from site_builder.builder import _reading
+
+    deps = {"a": array("I", [0x01000000, 0, 0x0100]),  # the bytes of 1 are there, from the first's last byte
+            "b": array("I", [3, 1]), "c": array("I", []), "d": array("I", [0x0100, 9])}
+    assert _reading(deps, {1}) == {"b"}
+    assert _reading(deps, {0x0100, 9}) == {"a", "d"}
+    assert _reading(deps, set()) == set() and _reading(deps, {42}) == set()
