@@ -55,17 +55,29 @@ def _paged(articles, events) -> bool:
     return len(articles) + len(events) > DOSSIER_PAGE
 
 
-def _dossier_years(key: Key, r: Reader) -> list[dict]:
-    """The years of a long dossier, newest first, each with how many articles and events it has
-    (made once for the dossier and its pages of a year, which come one after another)."""
-    article_years, event_years = r.read("dossier-years", key)
-    last = r.memo.get("dossier-years")
+def _kept(r: Reader, name: str, key: Key, make: Callable[[], object]):
+    """make(), kept while the pages of one entity are made one after another (its page, JSON, feed
+    and years): made once, and what it read added to the reads of each page using it."""
+    last = r.memo.get(name)
     if last is None or last[0] != key:
-        counts = Counter(article_years) + Counter(event_years)
-        years = [{"year": year, "count": counts[year], "url": urls.entity_year(*key, year)}
-                 for year in sorted(counts, reverse=True)]
-        last = r.memo["dossier-years"] = (key, years)
+        outer, r.reads = r.reads, set()
+        try:
+            value = make()
+        finally:
+            reads, r.reads = r.reads, outer
+        last = r.memo[name] = (key, value, reads)
+    r.reads |= last[2]
     return last[1]
+
+
+def _dossier_years(key: Key, r: Reader) -> list[dict]:
+    """The years of a long dossier, newest first, each with how many articles and events it has."""
+    def make():
+        article_years, event_years = r.read("dossier-years", key)
+        counts = Counter(article_years) + Counter(event_years)
+        return [{"year": year, "count": counts[year], "url": urls.entity_year(*key, year)}
+                for year in sorted(counts, reverse=True)]
+    return _kept(r, "dossier-years", key, make)
 
 
 def _documents(r: Reader, paths) -> list[dict]:
@@ -149,8 +161,8 @@ class Dossier:
         head, unconnected = self._head(key, r)
         drawn = network.layout({"name": head["name"], "kind": head["kind"]}, head["connections"], unconnected)
         if not _paged(mentions, timeline):
-            return {**head, "network": drawn, "timeline": _entries(r, timeline), "articles": _articles(r, mentions),
-                    "years": []}
+            entries, articles = self._whole(key, r)
+            return {**head, "network": drawn, "timeline": entries, "articles": articles, "years": []}
         return {**head, "network": drawn, "timeline": _entries(r, timeline[-DOSSIER_NEWEST:]),
                 "articles": _articles(r, mentions[:DOSSIER_NEWEST]), "years": _dossier_years(key, r)}
 
@@ -165,14 +177,13 @@ class Dossier:
                 "articles": _articles(r, [m for m, y in zip(mentions, article_years, strict=True) if y == year])}
 
     def _head(self, key: Key, r: Reader) -> tuple[dict, list[dict]]:
-        # The page, its JSON and its feed are made one after another: keep the last one made.
-        last = r.memo.get("dossier")
-        if last is None or last[0] != key:
-            outer, r.reads = r.reads, set()
-            last = r.memo["dossier"] = (key, self._make_head(key, r), r.reads)
-            r.reads = outer
-        r.reads |= last[2]
-        return last[1]
+        return _kept(r, "dossier", key, lambda: self._make_head(key, r))
+
+    @staticmethod
+    def _whole(key: Key, r: Reader) -> tuple[list[dict], list[dict]]:
+        """Every timeline entry and article of a dossier: its JSON's, and its page's when it is short."""
+        return _kept(r, "dossier-whole", key, lambda: (_entries(r, r.read("timeline", key)),
+                                                       _articles(r, r.read("mentions", key))))
 
     @staticmethod
     def _make_head(key: Key, r: Reader) -> tuple[dict, list[dict]]:
@@ -210,8 +221,8 @@ class Dossier:
 
     def json(self, key: Key, r: Reader) -> dict:
         """The dossier as data: keys are the content format's own (born, nationality...), never labels."""
-        mentions, timeline = r.read("mentions", key), r.read("timeline", key)
-        page = {**self._head(key, r)[0], "timeline": _entries(r, timeline), "articles": _articles(r, mentions)}
+        entries, articles = self._whole(key, r)
+        page = {**self._head(key, r)[0], "timeline": entries, "articles": articles}
         absolute = r.config.absolute_url
 
         def cite(item):
