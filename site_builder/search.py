@@ -16,6 +16,7 @@ import json
 import re
 import unicodedata
 import zlib
+from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -28,7 +29,7 @@ from .render import inert_json
 SEARCHED = ("article.html", "dossier.html", "story.html")
 FOLDER = "search"
 ID_CHARS = 8
-MAX_WEIGHT = 99
+MAX_WEIGHT = 99  # below 128: see _shard_files
 TITLE, NAMES, TEXT = 10, 3, 1
 EXCERPT = 180
 KINDS = {"person": N_("Person"), "organisation": N_("Organisation")}
@@ -108,7 +109,9 @@ class Document:
 
 
 def _parse_terms(text: str) -> dict[str, str]:
-    return dict(item.split(":") for item in text.split(" ")) if text else {}
+    """A document's terms, "term:weight term:weight ..." (terms are letters and digits)."""
+    pairs = iter(text.replace(":", " ").split(" "))
+    return dict(zip(pairs, pairs, strict=False)) if text else {}
 
 
 def plain_text(markup) -> str:
@@ -155,30 +158,36 @@ def _dump(value) -> bytes:
     return inert_json(value).encode()
 
 
+_NEW = object()
+
+
 def _shard_files(docs: Iterable[Document], only: set[str] | None = None,
-                 part: int = 0, parts: int = 1) -> dict[str, dict[str, list]]:
-    """Term files: shard -> term -> [id, weight, id, weight, ...], ids in order; only the
-    shards named in `only`, and of those only this part's (see files)."""
-    postings: dict[str, list] = {}
-    mine: dict[str, bool] = {}  # two-letter prefix -> whether this part writes its shard
-    for doc in sorted(docs, key=lambda d: d.id):
-        for term, weight in _parse_terms(doc.terms).items():
-            if parts > 1:
-                prefix = term[:2]
-                if prefix not in mine:  # (by a checksum: by letters, vowels would all go to one part)
-                    mine[prefix] = zlib.crc32(prefix.encode()) % parts == part
-                if not mine[prefix]:
-                    continue
-            if term in postings:
-                postings[term] += (doc.id, int(weight))
-            else:
-                postings[term] = [doc.id, int(weight)]
-    shards: dict[str, dict[str, list]] = {}
+                 part: int = 0, parts: int = 1) -> Iterator[tuple[str, dict[str, list]]]:
+    """Term files, one at a time: (shard, term -> [id, weight, id, weight, ...], ids in order);
+    only the shards named in `only`, and of those only this part's (see files).
+
+    Until a file is made, a term's postings are numbers in an array, a document's place in id
+    order times 128 plus the weight: a quarter of the memory of lists of ids and weights, and
+    the index is made at the end of a build, when its memory is at its highest."""
+    ordered = sorted(docs, key=lambda d: d.id)
+    postings: dict[str, array | None] = {}  # (None: a term of another part's shard)
+    for number, doc in enumerate(ordered):
+        place = number << 7
+        pairs = iter(doc.terms.replace(":", " ").split(" "))
+        for term, weight in zip(pairs, pairs, strict=False):
+            entries = postings.get(term, _NEW)
+            if entries is _NEW:  # (shards go to parts by a checksum: by letters, vowels would all go to one)
+                entries = postings[term] = array("I") if zlib.crc32(term[:2].encode()) % parts == part else None
+            if entries is not None:
+                entries.append(place | int(weight))
+    shards: dict[str, list[str]] = {}
     for term, entries in postings.items():
         name = shard_name(term)
-        if only is None or name in only:
-            shards.setdefault(name, {})[term] = entries
-    return shards
+        if entries is not None and (only is None or name in only):
+            shards.setdefault(name, []).append(term)
+    for name, terms in shards.items():
+        yield name, {term: [value for entry in postings.pop(term) for value in (ordered[entry >> 7].id, entry & 127)]
+                     for term in terms}
 
 
 def _doc_files(docs: Iterable[Document], only: set[str] | None = None,
@@ -194,7 +203,7 @@ def files(docs: list[Document], part: int = 0, parts: int = 1) -> Iterator[tuple
     """Every file of the index, relative to output/, for these documents, one at a time.
     With parts, only this part's share of them: part p of n and the other parts make them all."""
     _check_ids(docs)
-    for name, terms in _shard_files(docs, None, part, parts).items():
+    for name, terms in _shard_files(docs, None, part, parts):
         yield f"{FOLDER}/terms/{name}.json", _dump(terms)
     for name, chunk in _doc_files(docs, None, part, parts).items():
         yield f"{FOLDER}/docs/{name}.json", _dump(chunk)
@@ -239,7 +248,7 @@ def update(read, previous: Mapping[str, tuple[str, str, str]], changed: Mapping[
     by_shard: dict[str, list[str]] = {}
     for term in sorted(touched):
         by_shard.setdefault(shard_name(term), []).append(term)
-    fresh_shards = _shard_files(new_docs, set(by_shard))
+    fresh_shards = dict(_shard_files(new_docs, set(by_shard)))
     for name, terms in sorted(by_shard.items()):
         path = f"{FOLDER}/terms/{name}.json"
         out[path] = _patch_terms(read(path), path, gone_ids, fresh_shards.get(name, {}), terms)
