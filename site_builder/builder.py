@@ -194,7 +194,7 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
             return
         with _saving_index(cache, result.site, content, indexed):
             state = update(config, planned, cache.state(config), result, progress, env=env,
-                           suspects=indexed.suspects)
+                           suspects=indexed.suspects, last=True)
         del planned  # and with it every context made: the memory can hold what the cache saves
         if result.failed:  # a site's own templates failed: output/ is as it was, and so is the cache
             return
@@ -289,13 +289,16 @@ def _saved_index(config: SiteConfig, cache: Cache, content, before: dict) -> tup
 
 
 def update(config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress=None,
-           workers: int | None = None, env: Environment | None = None, suspects: set | None = None) -> State | None:
+           workers: int | None = None, env: Environment | None = None, suspects: set | None = None,
+           last: bool = False) -> State | None:
     """Bring output/ up to date (_update); when a site's own templates fail, leave it untouched,
-    add their problems to result.diags and return `previous`."""
+    add their problems to result.diags and return `previous`. `last`: no rebuild will start from
+    this plan and this state (a build, not the preview), so what only such a rebuild needs is
+    dropped as soon as the pages are made."""
     from .render import TemplateProblems
 
     try:
-        return _update(config, planned, previous, result, progress, workers, env, suspects)
+        return _update(config, planned, previous, result, progress, workers, env, suspects, last)
     except TemplateProblems as err:
         result.diags.items.extend(_diagnostics(err.problems))
         result.rendered.clear()
@@ -309,7 +312,8 @@ def _diagnostics(problems: list[TemplateProblem]) -> list[Diagnostic]:
 
 
 def _update(config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress=None,
-            workers: int | None = None, env: Environment | None = None, suspects: set | None = None) -> State:
+            workers: int | None = None, env: Environment | None = None, suspects: set | None = None,
+            last: bool = False) -> State:
     """Bring output/ up to date with a planned site.
 
     Without the state of the build that output/ holds, every page is rendered into a
@@ -328,7 +332,7 @@ def _update(config: SiteConfig, planned: Plan, previous: State | None, result: B
     if previous is not None and previous.settings != config.settings():
         previous = None
     run = _Update(config, planned, previous, result, progress, workers, env,
-                  State(config.settings(), templates=used, references=templates.references), templates.problems)
+                  State(config.settings(), templates=used, references=templates.references), templates.problems, last)
     try:
         if previous is None:
             run.write_all(planned.pages)
@@ -337,7 +341,7 @@ def _update(config: SiteConfig, planned: Plan, previous: State | None, result: B
     except search.SearchError:  # the index on disk is not what the state says: write everything again
         result.rendered.clear()
         result.remade.clear()
-        return _update(config, planned, None, result, progress, workers, env)
+        return _update(config, planned, None, result, progress, workers, env, last=last)
     if suspects is None:  # (after a shorter check, fragments no page reads any more wait for a full one)
         _drop_unread(run.state)
     return run.state
@@ -347,10 +351,12 @@ class _Update:
     """One update of output/ (see update): its steps and the next state they make."""
 
     def __init__(self, config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress,
-                 workers: int | None, env: Environment, state: State, problems: list[TemplateProblem]):
+                 workers: int | None, env: Environment, state: State, problems: list[TemplateProblem],
+                 last: bool = False):
         self.config, self.planned, self.previous, self.result = config, planned, previous, result
         self.progress, self.workers, self.env, self.state = progress, workers, env, state
         self.problems = problems  # of a site's own templates, met before rendering (their syntax)
+        self.last = last
         if previous is not None:
             state.tokens, state.digests = list(previous.tokens), list(previous.digests)
             state.fingerprints, state.deps = dict(previous.fingerprints), dict(previous.deps)
@@ -388,8 +394,9 @@ class _Update:
 
         config, state = self.config, self.state
         with staged(config.output_dir) as folder:
-            docs = self.render(pages, folder)
-            self.planned.reader.forget()  # every page is made: free its pieces before the search index
+            docs = self.render(pages, folder, forget=True)
+            if self.last:  # (the lookups a preview's next rebuild starts from)
+                self.ids = self.state.numbers = None
             if config.search:
                 split(len(docs), lambda part, parts: _write_all(folder, search.files(docs, part, parts)),
                       self.workers)
@@ -426,13 +433,17 @@ class _Update:
         self.state.files, self.result.published, gone = files.publish(self.config, published, before, folder)
         return gone
 
-    def render(self, pages: list[Page], folder: Path) -> list:
+    def render(self, pages: list[Page], folder: Path, forget: bool = False) -> list:
         """Render pages on both cores, write those whose bytes changed into folder, record what each
         read; the search documents of those searched. TemplateProblems, raised inside staged or
-        in_place so that output/ is put back, when a site's own templates failed."""
+        in_place so that output/ is put back, when a site's own templates failed. With `forget`,
+        each process frees what made its pages as soon as they are made (Reader.forget; all of
+        it in the last build from this plan): the main process does so before it receives the
+        other's pages, which then fill the memory freed, at the build's highest."""
         from .render import TemplateProblems
 
-        done = share(len(pages), lambda main, steps: self._render_some(pages, folder, main, steps), self.workers)
+        done = share(len(pages), lambda main, steps: self._render_some(pages, folder, main, steps, forget),
+                     self.workers)
         if problems := self.problems + [problem for *_, found in done for problem in found]:
             raise TemplateProblems(problems)
         if self.progress:
@@ -447,7 +458,8 @@ class _Update:
                     self.result.rendered.append(url)
         return [doc for _, docs, _, _, _ in done for doc in docs]
 
-    def _render_some(self, pages: list[Page], folder: Path, main: bool, steps) -> tuple[list, list, list, list, list]:
+    def _render_some(self, pages: list[Page], folder: Path, main: bool, steps,
+                     forget: bool = False) -> tuple[list, list, list, list, list]:
         """Render these pages (by number, in any process). Returns what was made, with each page's
         fragments as numbers into the tokens it returns too, the search documents, the digests
         of the new tokens (None for tokens the state already has) and the problems of a site's
@@ -478,8 +490,10 @@ class _Update:
             if self.progress and main and len(made) % 100 == 0:
                 self.progress(number + 1, len(pages))
         tokens = list(local)
-        return made, docs, tokens, [None if token in ids else planned.digest(token) for token in tokens], \
-            list(problems.values())
+        digests = [None if token in ids else planned.digest(token) for token in tokens]
+        if forget:
+            planned.reader.forget(everything=self.last)
+        return made, docs, tokens, digests, list(problems.values())
 
     def _number(self, token: tuple, digest: str | None) -> int:
         if token not in self.ids:

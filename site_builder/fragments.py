@@ -300,9 +300,12 @@ class Reader:
         self._digests[token] = digest
         return digest
 
-    def forget(self) -> None:
-        """Drop what shared fragments show; they are made again if needed."""
+    def forget(self, everything: bool = False) -> None:
+        """Drop what shared fragments show; they are made again if needed. With `everything`, the
+        digests and tokens too: no reader will start `over` from this one."""
         self._shown, self._users, self.memo = {}, {}, {}
+        if everything:
+            self._digests, self._tokens = {}, {}
 
 
 # -- settings ------------------------------------------------------------------------------------
