@@ -150,8 +150,8 @@ class Dossier:
             specs.append((entity.url, "dossier.html", partial(self.page, key)))
             specs.append((urls.entity_data(*key), "json", partial(self.data, key)))
             specs.append((urls.feed(entity.url), "feed.xml", partial(self.feed, key)))
-            article_years, event_years = dossier_years(src, key)
-            if _paged(article_years, event_years):
+            if _paged(src.site.mentions.get(key, ()), src.site.timelines.get(key, ())):  # (counted before the years)
+                article_years, event_years = dossier_years(src, key)
                 specs += [(urls.entity_year(*key, year), "dossier-year.html", partial(self.year, key, year))
                           for year in sorted({*article_years, *event_years}, reverse=True)]
         return specs
