@@ -234,3 +234,31 @@ def test_a_restored_output_that_differs_from_the_cache_is_written_again(tmp_path
     assert len(again.rendered) == again.total  # output/ is not the build's: it is written whole
     run_build(Path("content"), tmp_path / "cold", no_search=True)
     assert snapshot(tmp_path / "b/output") == snapshot(tmp_path / "cold")
+
+
+def test_records_come_back_from_the_cache_equal_and_still_frozen(tmp_path):
+    import dataclasses
+    import pickle
+
+    from conftest import ROOT
+
+    from site_builder.load import load_content
+
+    config = load_config(ROOT / "content", Diagnostics(), output_dir=tmp_path / "out")
+    content = load_content(config, Diagnostics())
+    records = [*content.articles, *content.notes, *content.stories]
+    back = pickle.loads(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == records and repr(back) == repr(records)  # (repr: what fragments' digests are taken of)
+
+    def kinds(value, found: set) -> set:
+        if dataclasses.is_dataclass(value):
+            found.add(type(value).__name__)
+            for f in dataclasses.fields(value):
+                kinds(getattr(value, f.name), found)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                kinds(item, found)
+        return found
+    assert {"Article", "Event", "Ref", "SourcePos", "DateSpan", "PartialDate", "WikiLink", "Note"} <= kinds(back, set())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back[0].title = "changed"
