@@ -22,10 +22,11 @@ def record(cls=None, /, **options):
         names = [f.name for f in fields(cls)]
         values = attrgetter(*names) if len(names) > 1 else lambda record: (getattr(record, names[0]),)
         name = cls.__name__
-        cls._rebuild = staticmethod(_rebuilder(cls, names))
+        rebuild = _rebuilder(cls, names)
+        cls._rebuild = staticmethod(rebuild)  # (where pickle finds it, by its name)
 
         def __reduce__(self):  # (attrgetter of one name gives the value, not a tuple of it)
-            return cls._rebuild, values(self)
+            return rebuild, values(self)
 
         def __repr__(self):  # its values in order: what fragments' digests are taken of, fast
             return name + repr(values(self))
