@@ -136,3 +136,22 @@ def test_the_pages_reading_a_changed_fragment_are_found_by_its_number_not_by_its
     assert _reading(deps, {1}) == {"b"}
     assert _reading(deps, {0x0100, 9}) == {"a", "d"}
     assert _reading(deps, set()) == set() and _reading(deps, {42}) == set()
+
+
+def test_a_preview_rebuild_makes_no_reference_cycles_so_freezing_what_it_made_leaks_nothing(site):
+    import gc
+
+    content, builder, _ = site
+    gc.unfreeze()  # (what the first rebuild froze)
+    gc.collect()
+    gc.disable()
+    try:
+        edit(content / "articles/second.md", "title: Second article", "title: Second article, revised")
+        result = builder.rebuild()  # renders a score of pages, reindexes nothing
+        edit(content / "people/ana-lopez.md", "name: Ana María López", "name: Ana María López García")
+        renamed = builder.rebuild()  # reads, indexes and plans again
+        assert result.rendered and renamed.rendered and not renamed.failed
+        gc.unfreeze()
+        assert gc.collect() == 0  # no cyclic garbage: what rebuild() froze is all freed by reference counts
+    finally:
+        gc.enable()
