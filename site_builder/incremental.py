@@ -55,11 +55,11 @@ class Incremental:
         What a rebuild makes (the Site, the plan, the state: hundreds of thousands of objects)
         is kept until the next one, and it makes no reference cycles (tests/test_incremental.py).
         So it is frozen (gc.freeze) before the collector is on again: the collector would
-        otherwise scan all of it at once, a fifth of a title edit at 10,000 articles. What is
-        dropped later is still freed, by its reference count. The server's own young garbage is
+        otherwise scan all of it at once, up to a fifth of a title edit at 10,000 articles. What
+        is dropped later is still freed, by its reference count. The server's own garbage is
         collected first, so that none of it is frozen."""
         started = time.perf_counter()
-        gc.collect(1)  # (young objects only: the rest was frozen by the last rebuild)
+        gc.collect()  # (a short look: what the last rebuild made is frozen, and not looked at)
         with paused_gc():
             result = self._rebuild(workers)
             gc.freeze()
