@@ -108,10 +108,15 @@ class Document:
         return (self.id, self.terms, self.meta_digest)
 
 
-def _parse_terms(text: str) -> dict[str, str]:
-    """A document's terms, "term:weight term:weight ..." (terms are letters and digits)."""
+def _term_pairs(text: str) -> Iterator[tuple[str, str]]:
+    """(term, weight) of a document's terms, "term:weight term:weight ..." (terms are letters and
+    digits), split in C. An empty text gives none."""
     pairs = iter(text.replace(":", " ").split(" "))
-    return dict(zip(pairs, pairs, strict=False)) if text else {}
+    return zip(pairs, pairs, strict=False)
+
+
+def _parse_terms(text: str) -> dict[str, str]:
+    return dict(_term_pairs(text))
 
 
 def plain_text(markup) -> str:
@@ -173,8 +178,7 @@ def _shard_files(docs: Iterable[Document], only: set[str] | None = None,
     postings: dict[str, array | None] = {}  # (None: a term of another part's shard)
     for number, doc in enumerate(ordered):
         place = number << 7
-        pairs = iter(doc.terms.replace(":", " ").split(" "))
-        for term, weight in zip(pairs, pairs, strict=False):
+        for term, weight in _term_pairs(doc.terms):
             entries = postings.get(term, _NEW)
             if entries is _NEW:  # (shards go to parts by a checksum: by letters, vowels would all go to one)
                 entries = postings[term] = array("I") if zlib.crc32(term[:2].encode()) % parts == part else None
