@@ -65,24 +65,9 @@ class Words:
         # (Babel and ICU are imported here: a build that finds nothing changed never needs them.)
         import icu
         from babel.dates import format_skeleton
-        from babel.messages.catalog import Catalog
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
-        from babel.support import Translations
 
         self.tag = tag
-        path = _catalogue_file(tag)
-        if path is not None:
-            with path.open("rb") as stream:
-                catalog = read_po(stream, locale=path.parent.parent.name)
-        else:
-            catalog = Catalog(locale="en")
-        for msgid, text in overrides:
-            _override(catalog, msgid, text)
-        mo = io.BytesIO()
-        write_mo(mo, catalog)
-        mo.seek(0)
-        self.translations = Translations(mo, domain=DOMAIN)
+        self.translations = _translations(_catalogue_file(tag), overrides)
         self.gettext, self.ngettext = self.translations.gettext, self.translations.ngettext
         self.locale = _date_locale(tag)
         self.collator = icu.Collator.createInstance(icu.Locale(str(self.locale)))
@@ -194,6 +179,31 @@ def _override(catalog, msgid: str, text) -> None:
         catalog.add((msgid, msgid), tuple(text))
     else:
         catalog.add(msgid, text)
+
+
+def _translations(path: Path | None, overrides: tuple):
+    """The catalogue's words with the site's own on top, as gettext reads them. English with no
+    words of its own needs no catalogue, nor Babel's catalogue code (half a MiB of a build's peak)."""
+    if path is None and not overrides:
+        import gettext
+
+        return gettext.NullTranslations()
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    if path is not None:
+        with path.open("rb") as stream:
+            catalog = read_po(stream, locale=path.parent.parent.name)
+    else:
+        catalog = Catalog(locale="en")
+    for msgid, text in overrides:
+        _override(catalog, msgid, text)
+    mo = io.BytesIO()
+    write_mo(mo, catalog)
+    mo.seek(0)
+    return Translations(mo, domain=DOMAIN)
 
 
 def _date_locale(tag: str):
