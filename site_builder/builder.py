@@ -222,7 +222,7 @@ def _saving_records(cache: Cache, write: bool):
         yield
     finally:
         if saving and saving():
-            cache.records.dirty.clear()
+            cache.records.written(cache.records.stats())  # (what the saving process wrote)
 
 
 @dataclass(slots=True)

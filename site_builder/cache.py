@@ -11,6 +11,7 @@ says so and the manifest is not trusted."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -136,19 +137,56 @@ def _bucket(rel: str) -> int:
 
 
 class Records(dict):
-    """Parsed files by path; remembers which buckets changed since they were read."""
+    """Parsed files by path (load.Entry); remembers which buckets changed since they were read, and
+    which files were only touched: the same bytes at a new size or time, whose entries differ only
+    by their stat. Those go in one small file of stats (Cache.save_records) instead of their
+    buckets: a fresh checkout touches every file, and its buckets are most of the cache's bytes."""
 
     def __init__(self, *args):
         super().__init__(*args)
-        self.dirty: set[int] = set()
+        self.dirty: set[int] = set()  # buckets to write
+        self.touched: set[str] = set()  # files whose stat is the stats file's, not their bucket's
+        self.restated = False  # a file was touched: the stats file is to be written
 
     def __setitem__(self, key, value):
-        self.dirty.add(_bucket(key))
+        old = self.get(key)
+        if old is not None and old.digest == value.digest and old.record is value.record and old.diags is value.diags:
+            self.touched.add(key)
+            self.restated = True
+        else:
+            self._changed(key)
         super().__setitem__(key, value)
 
     def __delitem__(self, key):
-        self.dirty.add(_bucket(key))
+        self._changed(key)
         super().__delitem__(key)
+
+    def _changed(self, key) -> None:
+        self.dirty.add(_bucket(key))
+        self.touched.discard(key)  # (its line in the stats file is older than its bucket's: ignored)
+
+    def restat(self, stats: dict) -> None:
+        """Bring in the stats file's newer stats: rel -> (stat, seen, digest), each taken of a file
+        that had those bytes, applied only to an entry of those bytes seen earlier."""
+        for rel, (stat, seen, digest) in stats.items():
+            entry = self.get(rel)
+            if entry is not None and entry.digest == digest and entry.seen < seen:
+                dict.__setitem__(self, rel, dataclasses.replace(entry, stat=stat, seen=seen))
+                self.touched.add(rel)
+
+    def stats(self) -> dict | None:
+        """What the stats file is to hold (the touched files whose buckets are not written), or
+        None if no file was touched since it was written."""
+        if not self.restated:
+            return None
+        return {rel: (entry.stat, entry.seen, entry.digest) for rel in sorted(self.touched)
+                if (entry := self.get(rel)) is not None and _bucket(rel) not in self.dirty}
+
+    def written(self, stats: dict | None) -> None:
+        """The buckets and the stats file (Cache.save_records) are on disk."""
+        self.dirty.clear()
+        if stats is not None:
+            self.touched, self.restated = set(stats), False
 
 
 @dataclass(slots=True)
@@ -171,7 +209,12 @@ class Cache:
             self._records = Records()
             for number in range(BUCKETS) if self.folder else ():
                 dict.update(self._records, _read(self._bucket_file(number)) or {})
+            if self.folder:
+                self._records.restat(_read(self._stats_file()) or {})
         return self._records
+
+    def _stats_file(self) -> Path:
+        return self.folder / f"stats-{self.scope}-{self.key}.pickle"
 
     def _bucket_file(self, number: int) -> Path:
         return self.folder / f"records-{self.scope}-{self.key}-{number}.pickle"
@@ -247,19 +290,24 @@ class Cache:
             _write(self.folder / f"index-{self.output_key}.pickle", (index_id, data()))
 
     def save_records(self) -> None:
-        """Write the records of the parsed files that changed since they were read."""
-        if not self.folder or self._records is None or not self._records.dirty:
+        """Write the records of the parsed files that changed since they were read, and the stats
+        of those only touched (Records)."""
+        records = self._records
+        stats = records and records.stats()
+        if not self.folder or records is None or not (records.dirty or stats is not None):
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        buckets: dict[int, dict] = {number: {} for number in self._records.dirty}
-        for rel, record in self._records.items():
+        buckets: dict[int, dict] = {number: {} for number in records.dirty}
+        for rel, record in records.items():
             if (number := _bucket(rel)) in buckets:
                 buckets[number][rel] = record
-        for number, records in buckets.items():
-            _write(self._bucket_file(number), records)
-        self._records.dirty.clear()
-        for stale in self.folder.glob(f"records-{self.scope}-*.pickle"):  # from another version of the code
-            if not stale.name.startswith(f"records-{self.scope}-{self.key}-"):
+        for number, bucket in buckets.items():
+            _write(self._bucket_file(number), bucket)
+        if stats is not None:  # (after the buckets it amends)
+            _write(self._stats_file(), stats)
+        records.written(stats)
+        for stale in self.folder.glob(f"*-{self.scope}-*.pickle"):  # from another version of the code
+            if stale.name.startswith(("records-", "stats-")) and f"-{self.scope}-{self.key}" not in stale.name:
                 stale.unlink(missing_ok=True)
         for stale in self.folder.glob("templates-*"):  # compiled templates (render.make_environment)
             if stale.name != f"templates-{code_version()}":

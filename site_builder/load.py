@@ -173,16 +173,26 @@ def _parse_stale(config: SiteConfig, cache: FileCache, files: list, workers: int
     if len(stale) < parallel.MINIMUM or workers == 1:
         return  # loaded one by one below
 
-    def work(main: bool, steps) -> dict:
-        local = {}
+    def work(main: bool, steps) -> tuple[dict, dict]:
+        """The entries of files parsed again, and the new (size, time) of those only touched: their
+        records are the main process's already, and not sent back (in a fresh checkout, every file)."""
+        local, touched = {}, {}
         for rel, reader, args in (stale[step] for step in steps):
-            if rel in cache:
-                local[rel] = cache[rel]
+            old = cache.get(rel)
+            if old is not None:
+                local[rel] = old
             _load_cached(config, Diagnostics(), local, {}, rel, reader, *args, stat=stat)
-        return local
-    for done in parallel.share(len(stale), work, workers):
+            new = local.get(rel)
+            if old is not None and new is not old and new.record is old.record and new.diags is old.diags:
+                touched[rel] = new.stat, new.seen
+                del local[rel]
+        return local, touched
+    for done, touched in parallel.share(len(stale), work, workers):
         for rel, hit in done.items():
             cache[rel] = hit
+        for rel, (now, seen) in touched.items():
+            hit = cache[rel]
+            cache[rel] = Entry(now, seen, hit.digest, hit.record, hit.diags)
 
 
 def reload(config: SiteConfig, cache: FileCache, rel: str) -> Entry | None:

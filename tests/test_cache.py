@@ -223,6 +223,58 @@ def test_a_fresh_checkout_with_its_cache_and_output_restored_renders_nothing(tmp
 
 
 
+def test_a_fresh_checkout_read_on_two_processes_keeps_its_records_and_reads_the_edit(tmp_path, monkeypatch):
+    shutil.copytree(SITES / "basic", tmp_path / "a", ignore=shutil.ignore_patterns(".cache"))
+    monkeypatch.chdir(tmp_path / "a")
+    cached_build(Path("content"), Path("output"))
+    shutil.copytree(tmp_path / "a", tmp_path / "b", copy_function=shutil.copy)
+    monkeypatch.chdir(tmp_path / "b")
+    edit(Path("content/articles/second.md"), "title: Second article", "title: Second, retitled")
+    monkeypatch.setattr(parallel, "MINIMUM", 1)  # every file is read again on two processes
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    again = cached_build(Path("content"), Path("output"))
+    assert not again.diags.errors and "Second, retitled" in Path("output/articles/second/index.html").read_text()
+    assert len(again.rendered) < again.total
+    config = load_config(Path("content"), Diagnostics(), output_dir=Path("output"))
+    records = Cache.open(config).records  # as saved: the new times of the files, touched or edited
+    for rel in ("articles/2020/2020-01-10-first.md", "articles/second.md"):
+        info = os.stat(Path("content") / rel)
+        assert records[rel].stat == (info.st_size, info.st_mtime_ns) and records[rel].record.path == rel
+    assert records["articles/second.md"].record.title == "Second, retitled"
+    run_build(Path("content"), tmp_path / "cold", no_search=True)
+    assert snapshot(Path("output")) == snapshot(tmp_path / "cold")
+
+
+def test_files_only_touched_keep_their_saved_records_and_an_edit_after_is_read(tmp_path):
+    shutil.copytree(SITES / "basic", tmp_path / "site", ignore=shutil.ignore_patterns(".cache"))
+    content, out = tmp_path / "site" / "content", tmp_path / "out"
+    age_everything(tmp_path / "site", seconds=7200)
+    cached_build(content, out)
+    folder = tmp_path / "site" / ".cache" / "site-builder"
+    buckets = {path.name: path.read_bytes() for path in folder.glob("records-*")}
+    age_everything(content)  # every file touched (a checkout, a restore): new times, the same bytes
+    touched = cached_build(content, out)
+    assert not touched.diags.errors and not touched.reindexed
+    assert {path.name: path.read_bytes() for path in folder.glob("records-*")} == buckets
+    assert len(list(folder.glob("stats-*"))) == 1  # the new times are kept beside them
+    config = load_config(content, Diagnostics(), output_dir=out)
+    article = content / "articles/second.md"
+    assert Cache.open(config).records["articles/second.md"].stat == (article.stat().st_size,
+                                                                    article.stat().st_mtime_ns)
+    before = article.stat()
+    edit(article, "title: Second article", "title: Second artic1e")  # the same size
+    os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns - 60_000_000_000))
+    edited = cached_build(content, out)
+    assert "Second artic1e" in (out / "articles/second/index.html").read_text()
+    edit(article, "title: Second artic1e", "title: Second article")  # back, at the time of the touch
+    os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns))
+    back = cached_build(content, out)
+    assert not edited.diags.errors and not back.diags.errors
+    assert "Second article" in (out / "articles/second/index.html").read_text()
+    run_build(content, tmp_path / "cold", no_search=True)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
+
+
 def test_a_restored_output_that_differs_from_the_cache_is_written_again(tmp_path, monkeypatch):
     shutil.copytree(SITES / "basic", tmp_path / "a", ignore=shutil.ignore_patterns(".cache"))
     monkeypatch.chdir(tmp_path / "a")
