@@ -274,7 +274,8 @@ class Reader:
         if hit is None:
             definition = FRAGMENTS[kind]
             inputs = definition.select(self.sources, arg)
-            self._digests[token] = fingerprint(inputs)
+            if token not in self._digests:  # (the same inputs each time: a fragment not kept, read again)
+                self._digests[token] = fingerprint(inputs)
             outer, self.reads = self.reads, set()
             try:
                 hit = (definition.show(inputs, self), tuple(self.reads))
