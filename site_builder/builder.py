@@ -136,12 +136,13 @@ def plan_site(config: SiteConfig, diags: Diagnostics, cache: dict | None = None,
     return site, plan_pages(site, diags)
 
 
-def plan_pages(site: Site, diags: Diagnostics) -> Plan:
+def plan_pages(site: Site, diags: Diagnostics, pages: list | None = None) -> Plan:
+    """Every page (pages.plan; or these, planned over the saved index), its output checked."""
     from . import files
     from .pages import plan
     from .render import static_files
 
-    planned = plan(site)
+    planned = plan(site, pages)
     _check_unique_urls(planned.pages)
     files.check_outputs(site, planned.pages, static_files(site.config), diags)
     if site.config.base_url is None:
@@ -185,7 +186,7 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
     content = load_content(config, result.diags, cache.records, stats=snapshot.stats, taken_ns=snapshot.taken_ns)
     with _saving_records(cache, write):
         indexed = _index(config, result, cache, content, before, reuse=write)
-        planned = plan_pages(result.site, result.diags)
+        planned = plan_pages(result.site, result.diags, indexed.pages)
         result.page_kinds = Counter(PAGE_KINDS.get(p.template, OTHER) for p in planned.pages)
         result.total = len(planned.pages)
         env = make_environment(config, cache.folder, auto_reload=False)
@@ -193,7 +194,7 @@ def _build(config: SiteConfig, result: Build, write: bool, progress, cache: Cach
             result.diags.items.extend(_diagnostics(check_templates(env, planned)))
         if not write or result.diags.failed(config.strict):
             return
-        with _saving_index(cache, result.site, content, indexed):
+        with _saving_index(cache, result.site, content, indexed, planned.pages):
             state = update(config, planned, cache.state(config), result, progress, env=env,
                            suspects=indexed.suspects, last=True)
         del planned  # and with it every context made: the memory can hold what the cache saves
@@ -236,6 +237,7 @@ class Indexed:
     id: int | None
     reused: bool
     suspects: set | None = None
+    pages: list | None = None  # the pages planned over the saved index, when it was reused
 
     def saved(self) -> dict:
         """What the manifest keeps of it."""
@@ -248,23 +250,24 @@ def _index(config: SiteConfig, result: Build, cache: Cache, content, before: dic
 
     reused = _saved_index(config, cache, content, before) if reuse else None
     if reused:
-        result.site, index_diags, suspects = reused
+        result.site, index_diags, suspects, pages = reused
         result.reindexed = False
         result.diags.items.extend(index_diags)
-        return Indexed(content.sources, index_diags, cache.manifest["index"]["id"], True, suspects)
+        return Indexed(content.sources, index_diags, cache.manifest["index"]["id"], True, suspects, pages)
     start = len(result.diags.items)
     result.site = build_site(config, content, result.diags)
     return Indexed(content.sources, result.diags.items[start:], time.time_ns(), False)
 
 
 @contextlib.contextmanager
-def _saving_index(cache: Cache, site: Site, content, indexed: Indexed):
-    """A new index is final: it is saved in a process of its own beside the rendering."""
+def _saving_index(cache: Cache, site: Site, content, indexed: Indexed, pages: list):
+    """A new index is final: it is saved, with the pages planned over it, in a process of its
+    own beside the rendering."""
     from . import saved
 
     saving = None
     if not indexed.reused and cache.folder:
-        saving = in_background(lambda: cache.save_index(indexed.id, lambda: saved.dumps(site, content)))
+        saving = in_background(lambda: cache.save_index(indexed.id, lambda: saved.dumps(site, content, pages)))
     try:
         yield
     finally:
@@ -285,8 +288,8 @@ def _saved_index(config: SiteConfig, cache: Cache, content, before: dict) -> tup
     if suspects is None:
         return None
     data = cache.read_index(info["id"])
-    site = data and saved.loads(data, config, content)
-    return (site, info["diags"], suspects) if site else None
+    loaded = data and saved.loads(data, config, content)
+    return (loaded[0], info["diags"], suspects, loaded[1]) if loaded else None
 
 
 def update(config: SiteConfig, planned: Plan, previous: State | None, result: Build, progress=None,

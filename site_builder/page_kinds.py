@@ -416,11 +416,23 @@ class Fixed:
     """Pages that show nothing of the content."""
 
     def pages(self, src: Sources) -> list[Spec]:
-        specs = [(urls.NOT_FOUND, "404.html", lambda r: {"title": r.words("Page not found")}),
-                 (urls.FEED, "feed.xml", self.site_feed), (urls.ROBOTS, "robots.txt", lambda r: {})]
+        specs = [(urls.NOT_FOUND, "404.html", self.not_found), (urls.FEED, "feed.xml", self.site_feed),
+                 (urls.ROBOTS, "robots.txt", self.nothing)]
         if src.config.search:
-            specs.append((urls.SEARCH, "search.html", lambda r: {"title": r.words("Search")}))
+            specs.append((urls.SEARCH, "search.html", self.search))
         return specs
+
+    @staticmethod
+    def not_found(r: Reader) -> dict:
+        return {"title": r.words("Page not found")}
+
+    @staticmethod
+    def nothing(r: Reader) -> dict:
+        return {}
+
+    @staticmethod
+    def search(r: Reader) -> dict:
+        return {"title": r.words("Search")}
 
     @staticmethod
     def site_feed(r: Reader) -> dict:
@@ -429,7 +441,11 @@ class Fixed:
 
 class Sitemap:
     def pages(self, src: Sources) -> list[Spec]:
-        return [(urls.SITEMAP, "sitemap.xml", lambda r: {"urls": list(r.read("urls"))})]
+        return [(urls.SITEMAP, "sitemap.xml", self.make)]
+
+    @staticmethod
+    def make(r: Reader) -> dict:
+        return {"urls": list(r.read("urls"))}
 
 
 # In the order pages are planned (the sitemap lists the HTML pages planned before it).

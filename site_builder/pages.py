@@ -64,10 +64,13 @@ class Plan:
         return Plan(self.pages, self.reader.over(src, suspects), self.files)
 
 
-def plan(site: Site) -> Plan:
-    """Every page of the site, in a stable order."""
+def plan(site: Site, pages: list[Page] | None = None) -> Plan:
+    """Every page of the site, in a stable order; or these `pages`, planned before over a site of
+    the same structure (the saved index's: builder._saved_index)."""
     src = Sources(site)
-    specs = [spec for kind in KINDS for spec in kind().pages(src)]
-    src.html_urls = tuple(url for url, template, _ in specs if template.endswith(".html") and url != urls.NOT_FOUND)
-    specs += Sitemap().pages(src)
-    return Plan([Page(url, template, make) for url, template, make in specs], Reader(src))
+    if pages is None:
+        specs = [spec for kind in KINDS for spec in kind().pages(src)]
+        specs += Sitemap().pages(src)  # (last: it lists the HTML pages planned before it)
+        pages = [Page(url, template, make) for url, template, make in specs]
+    src.html_urls = tuple(p.url for p in pages if p.template.endswith(".html") and p.url != urls.NOT_FOUND)
+    return Plan(pages, Reader(src))

@@ -16,6 +16,7 @@ import dataclasses
 import io
 import pickle
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from . import files
 from .config import SiteConfig
@@ -23,6 +24,9 @@ from .fragments import in_file
 from .index import Site
 from .load import ASSET, Content, Entry
 from .model import Article, Note, Ref
+
+if TYPE_CHECKING:
+    from .pages import Page
 
 
 class _Pickler(pickle.Pickler):
@@ -79,22 +83,24 @@ def _record(*ref):
     return _LOADING.get().get(*ref)
 
 
-def dumps(site: Site, content: Content) -> bytes:
+def dumps(site: Site, content: Content, pages: list[Page]) -> bytes:
+    """The index with the pages planned over it (pages.plan): the plan is a function of the
+    index's structure alone, and making it again was a tenth of a build after an edit."""
     stream = io.BytesIO()
-    _Pickler(stream, site, content).dump(site)
+    _Pickler(stream, site, content).dump((site, pages))
     return stream.getvalue()
 
 
-def loads(data: bytes, config: SiteConfig, content: Content) -> Site | None:
-    """The saved index pointed at these records, or None if one of them is missing."""
+def loads(data: bytes, config: SiteConfig, content: Content) -> tuple[Site, list[Page]] | None:
+    """The saved index pointed at these records, and its pages; None if a record is missing."""
     token = _LOADING.set(_Records(config, content))
     try:
-        site = pickle.loads(data)
-    except (KeyError, IndexError, AttributeError, pickle.UnpicklingError, EOFError):
+        site, pages = pickle.loads(data)
+    except (KeyError, IndexError, AttributeError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         return None
     finally:
         _LOADING.reset(token)
-    return dataclasses.replace(site, sources=content.sources)
+    return dataclasses.replace(site, sources=content.sources), pages
 
 
 def _refs(refs: tuple[Ref, ...]) -> tuple:
