@@ -138,9 +138,9 @@ def _bucket(rel: str) -> int:
 
 class Records(dict):
     """Parsed files by path (load.Entry); remembers which buckets changed since they were read, and
-    which files were only touched: the same bytes at a new size or time, whose entries differ only
-    by their stat. Those go in one small file of stats (Cache.save_records) instead of their
-    buckets: a fresh checkout touches every file, and its buckets are most of the cache's bytes."""
+    which files were only touched: the same bytes at a new size or time (load.Entry.touches).
+    Those go in one small file of stats (Cache.save_records) instead of their buckets: a fresh
+    checkout touches every file, and its buckets are most of the cache's bytes."""
 
     def __init__(self, *args):
         super().__init__(*args)
@@ -150,7 +150,7 @@ class Records(dict):
 
     def __setitem__(self, key, value):
         old = self.get(key)
-        if old is not None and old.digest == value.digest and old.record is value.record and old.diags is value.diags:
+        if old is not None and value.touches(old):
             self.touched.add(key)
             self.restated = True
         else:
@@ -293,8 +293,10 @@ class Cache:
         """Write the records of the parsed files that changed since they were read, and the stats
         of those only touched (Records)."""
         records = self._records
-        stats = records and records.stats()
-        if not self.folder or records is None or not (records.dirty or stats is not None):
+        if not self.folder or records is None:
+            return
+        stats = records.stats()
+        if not records.dirty and stats is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         buckets: dict[int, dict] = {number: {} for number in records.dirty}

@@ -63,6 +63,11 @@ class Entry:
         unchanged."""
         return self.stat == now and not racy(now[1], self.seen)
 
+    def touches(self, old: Entry) -> bool:
+        """Whether this entry is `old` touched: the same bytes, record and diagnostics at another
+        size or time (cache.Records keeps only the new stat of such a file)."""
+        return self.digest == old.digest and self.record is old.record and self.diags is old.diags
+
 
 FileCache = dict  # rel path -> Entry
 
@@ -183,7 +188,7 @@ def _parse_stale(config: SiteConfig, cache: FileCache, files: list, workers: int
                 local[rel] = old
             _load_cached(config, Diagnostics(), local, {}, rel, reader, *args, stat=stat)
             new = local.get(rel)
-            if old is not None and new is not old and new.record is old.record and new.diags is old.diags:
+            if old is not None and new is not old and new.touches(old):
                 touched[rel] = new.stat, new.seen
                 del local[rel]
         return local, touched

@@ -96,7 +96,7 @@ def loads(data: bytes, config: SiteConfig, content: Content) -> tuple[Site, list
     token = _LOADING.set(_Records(config, content))
     try:
         site, pages = pickle.loads(data)
-    except (KeyError, IndexError, AttributeError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    except (KeyError, IndexError, AttributeError, pickle.UnpicklingError, EOFError):
         return None
     finally:
         _LOADING.reset(token)
