@@ -50,7 +50,11 @@ class State:
     digests: list[str | None] = field(default_factory=list)  # of each token, when last checked
     templates: dict[str, str] = field(default_factory=dict)  # template -> digest of it and what it uses
     references: dict[str, list[str]] = field(default_factory=dict)  # template source digest -> what it names
-    search: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # url -> search.Document.entry()
+    # url -> search.Document.entry(); saved apart from the rest, in buckets (Cache.save), for it is
+    # most of the state's bytes and an edit changes few of them
+    search: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    searched: set[str] | None = None  # the URLs whose entries changed since the state was read (None: any)
+    search_ids: list[int] = field(default_factory=list)  # which file of each bucket holds them (Cache.save)
     statics: dict[str, str] = field(default_factory=dict)  # static file -> digest of its bytes
     # file beside the text (output path) -> (digest of its source, digest of the bytes published)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
@@ -61,7 +65,7 @@ class State:
     def __getstate__(self) -> dict:
         """As saved in the cache: the twenty thousand dependency arrays as one, which loads
         and saves in a fraction of the time."""
-        state = {name: getattr(self, name) for name in self.__slots__ if name != "numbers"}
+        state = {name: getattr(self, name) for name in self.__slots__ if name not in ("numbers", "search", "searched")}
         files, ends, flat = list(self.deps), array("Q"), array("I")
         for deps in self.deps.values():
             flat += deps
@@ -75,7 +79,7 @@ class State:
         self.deps = {file: flat[start:end] for file, start, end in zip(files, starts, ends, strict=True)}
         for name, value in state.items():
             setattr(self, name, value)
-        self.numbers = None
+        self.numbers, self.search, self.searched = None, {}, None  # (the search entries: Cache._state)
 
 
 @dataclass(slots=True)
@@ -364,7 +368,7 @@ class _Update:
         if previous is not None:
             state.tokens, state.digests = list(previous.tokens), list(previous.digests)
             state.fingerprints, state.deps = dict(previous.fingerprints), dict(previous.deps)
-            state.search = dict(previous.search)
+            state.search, state.searched = dict(previous.search), set()
         if previous is not None and previous.numbers is not None:  # (taken: previous may be returned, on failure)
             self.ids, previous.numbers = previous.numbers, None
         else:
@@ -561,6 +565,7 @@ def _update_search(config: SiteConfig, planned: Plan, previous: State, state: St
     for url in set(previous.search) - searched:
         changed[url] = None
         del state.search[url]
+    state.searched.update(changed)
     if not changed:
         return
 

@@ -132,8 +132,11 @@ def changed_paths(before: dict[str, list[int]], taken_ns: int, now: dict[str, li
 BUCKETS = 32  # records are saved in this many files, so one edit rewrites a thirty-second of them
 
 
-def _bucket(rel: str) -> int:
-    return hashlib.blake2b(rel.encode(), digest_size=2).digest()[0] % BUCKETS
+SEARCH_BUCKETS = 16  # and the state's search entries in this many (Cache._save_search)
+
+
+def _bucket(rel: str, buckets: int = BUCKETS) -> int:
+    return hashlib.blake2b(rel.encode(), digest_size=2).digest()[0] % buckets
 
 
 class Records(dict):
@@ -257,11 +260,40 @@ class Cache:
 
     def _state(self):
         """The state the manifest names, read on first use: it is most of the cache's bytes (every
-        page's dependencies and search words), and a build that finds nothing changed never needs it."""
+        page's dependencies and search words), and a build that finds nothing changed never needs it.
+        Its search entries are in buckets of their own (save), each of which must be the one it names."""
         if self._saved_state is None:
             stored = _read(self.folder / f"state-{self.output_key}.pickle") if self.folder else None
-            self._saved_state = stored[1] if stored and stored[0] == self.manifest.get("state_id") else False
+            state = stored[1] if stored and stored[0] == self.manifest.get("state_id") else None
+            if state is not None and len(state.search_ids) != SEARCH_BUCKETS:
+                state = None
+            if state is not None:
+                for number, part_id in enumerate(state.search_ids):
+                    part = _read(self._search_file(number))
+                    if not part or part[0] != part_id:
+                        state = None  # (a build stopped between writing its buckets and its manifest)
+                        break
+                    state.search.update(part[1])
+            if state is not None:
+                state.searched = set()
+            self._saved_state = state or False
         return self._saved_state or None
+
+    def _search_file(self, number: int) -> Path:
+        return self.folder / f"search-{self.output_key}-{number}.pickle"
+
+    def _save_search(self, state, state_id: int) -> list[int]:
+        """Write the buckets of search entries that changed since the state was read (state.searched;
+        None: all), and give the id of each bucket's file, as the state file records them."""
+        previous = self._saved_state.search_ids if self._saved_state and state.searched is not None else None
+        changed = None if previous is None else {_bucket(url, SEARCH_BUCKETS) for url in state.searched}
+        buckets: dict[int, dict] = {n: {} for n in range(SEARCH_BUCKETS) if changed is None or n in changed}
+        for url, entry in state.search.items():
+            if (n := _bucket(url, SEARCH_BUCKETS)) in buckets:
+                buckets[n][url] = entry
+        for n, entries in buckets.items():
+            _write(self._search_file(n), (state_id, entries))
+        return [state_id if n in buckets else previous[n] for n in range(SEARCH_BUCKETS)]
 
     def owns_output(self, config: SiteConfig) -> bool:
         """Whether output/ is the folder the manifest's build wrote: the same folder, or one with the
@@ -331,7 +363,9 @@ class Cache:
         try:
             self.save_records()
             if state:
+                state.search_ids = self._save_search(state, state_id)
                 _write(self.folder / f"state-{self.output_key}.pickle", (state_id, state))
+                state.searched = set()
             _write(path, manifest)
         except OSError as err:
             with contextlib.suppress(OSError):

@@ -283,6 +283,33 @@ def test_files_only_touched_keep_their_saved_records_and_an_edit_after_is_read(t
     assert snapshot(out) == snapshot(tmp_path / "cold")
 
 
+def test_an_edit_rewrites_only_its_search_bucket_and_a_bucket_out_of_step_means_a_cold_build(tmp_path):
+    shutil.copytree(SITES / "basic", tmp_path / "site", ignore=shutil.ignore_patterns(".cache"))
+    content, out = tmp_path / "site" / "content", tmp_path / "out"
+    age_everything(tmp_path / "site", seconds=7200)
+    cached_build(content, out, no_search=False)
+    folder = tmp_path / "site" / ".cache" / "site-builder"
+    buckets = {path.name: path.read_bytes() for path in folder.glob("search-*")}
+    assert len(buckets) == 16
+    edit(content / "articles/second.md", "title: Second article", "title: Second, retitled")
+    age_everything(tmp_path / "site", seconds=3600)
+    edited = cached_build(content, out, no_search=False)
+    assert not edited.diags.errors and len(edited.rendered) < edited.total
+    rewritten = {path.name for path in folder.glob("search-*") if path.read_bytes() != buckets[path.name]}
+    assert 1 <= len(rewritten) <= 2  # the article's entry and its tag's: not the other buckets
+    run_build(content, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
+
+    stale = next(iter(rewritten))  # as a build killed after writing its buckets and before its manifest leaves it
+    (folder / stale).write_bytes(buckets[stale])
+    edit(content / "articles/second.md", "title: Second, retitled", "title: Second, again")
+    age_everything(tmp_path / "site", seconds=1800)
+    again = cached_build(content, out, no_search=False)
+    assert not again.diags.errors and len(again.rendered) == again.total  # no state to trust: every page
+    run_build(content, tmp_path / "cold-2", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold-2")
+
+
 def test_a_restored_output_that_differs_from_the_cache_is_written_again(tmp_path, monkeypatch):
     shutil.copytree(SITES / "basic", tmp_path / "a", ignore=shutil.ignore_patterns(".cache"))
     monkeypatch.chdir(tmp_path / "a")
