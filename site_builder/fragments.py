@@ -607,8 +607,16 @@ def _storypage(src: Sources, slug: str):
 
 @fragment("tag", "tag")
 def _tag(src: Sources, slug: str):
+    """A tag's name and its articles, newest first."""
     tag = src.site.tags[slug]
     return (tag.name, tuple(a.path for a in tag.articles))
+
+
+@fragment("tag-years", "tag")
+def _tag_years(src: Sources, slug: str):
+    """The year each of a tag's articles was published in (in the order of "tag"): what the pages
+    of a tag on many articles are by (page_kinds.TagPage). A title or text edit leaves it as it was."""
+    return tuple(a.published.year for a in src.site.tags[slug].articles)
 
 
 # -- lists over the whole site -------------------------------------------------------------------

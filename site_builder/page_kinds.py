@@ -25,6 +25,8 @@ ARTICLES_PAGE = 300  # articles: more, and /articles/ shows the newest and the y
 ARTICLES_NEWEST = 50
 DOSSIER_PAGE = 300  # articles and events: a dossier naming more shows its newest and has a page per year
 DOSSIER_NEWEST = 50  # of its articles, and of its events, on such a dossier
+TAG_PAGE = 300  # articles: a tag on more shows its newest and has a page per year
+TAG_NEWEST = 50
 INDEX_TITLES = {PERSON: N_("People"), ORGANISATION: N_("Organisations")}
 
 Spec = tuple[str, str, Callable[[Reader], dict]]  # url, template, make(reader) -> context
@@ -286,13 +288,43 @@ class StoryPage:
 
 
 class TagPage:
+    """A tag's page: its articles, newest first. A tag on more than TAG_PAGE articles shows the
+    newest TAG_NEWEST and has a page per year (/tags/extradition/2003/), as a long dossier does:
+    two thousand teasers are three megabytes, remade whenever one of their titles changes."""
+
     def pages(self, src: Sources) -> list[Spec]:
-        return [(urls.tag(t), "tag.html", partial(self.make, t)) for t in src.site.tags]
+        specs = []
+        for slug, tag in src.site.tags.items():
+            specs.append((urls.tag(slug), "tag.html", partial(self.make, slug)))
+            if len(tag.articles) > TAG_PAGE:
+                specs += [(urls.tag_year(slug, year), "tag.html", partial(self.year, slug, year))
+                          for year in sorted({a.published.year for a in tag.articles}, reverse=True)]
+        return specs
 
     @staticmethod
     def make(slug: str, r: Reader) -> dict:
         name, paths = r.read("tag", slug)
-        return {"title": name, "articles": _teasers(r, paths)}
+        if len(paths) <= TAG_PAGE:
+            return {"title": name, "name": name, "articles": _teasers(r, paths), "years": [], "year": None,
+                    "total": len(paths), "tag": urls.tag(slug)}
+        return {"title": name, "name": name, "articles": _teasers(r, paths[:TAG_NEWEST]),
+                "years": _tag_years(slug, r), "year": None, "total": len(paths), "tag": urls.tag(slug)}
+
+    @staticmethod
+    def year(slug: str, year: int, r: Reader) -> dict:
+        """A year of a tag on many articles: the articles with it published in that year."""
+        name, paths = r.read("tag", slug)
+        years = r.read("tag-years", slug)
+        return {"title": r.words("%(name)s: %(year)s", name=name, year=year), "name": name,
+                "articles": _teasers(r, [p for p, y in zip(paths, years, strict=True) if y == year]),
+                "years": _tag_years(slug, r), "year": year, "total": len(paths), "tag": urls.tag(slug)}
+
+
+def _tag_years(slug: str, r: Reader) -> list[dict]:
+    """The years of a tag on many articles, newest first, each with how many of them it has."""
+    counts = Counter(r.read("tag-years", slug))
+    return [{"year": year, "count": counts[year], "url": urls.tag_year(slug, year)}
+            for year in sorted(counts, reverse=True)]
 
 
 class EntityIndex:

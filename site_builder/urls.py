@@ -51,6 +51,11 @@ def tag(slug: str) -> str:
     return f"{TAGS}{slug}/"
 
 
+def tag_year(slug: str, year: int) -> str:
+    """A year of a tag on many articles (page_kinds.TagPage)."""
+    return f"{TAGS}{slug}/{year}/"
+
+
 def feed(page: str) -> str:
     """The Atom feed of a page (the site's home, a dossier, a story)."""
     return page + "feed.xml"

@@ -122,13 +122,16 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def published(tmp_path_factory):
     """The example site built under a sub-path and served over HTTP at that sub-path. Dossiers are
     paged from 10 articles and events (not 300), so that Salvador Cienfuegos's, with 13, shows its
-    newest and has a page per year: the browser and link checks see both kinds of dossier."""
+    newest and has a page per year, and tags from 2 articles: the browser and link checks see both
+    kinds of dossier and of tag page."""
     from site_builder import page_kinds
 
     served = _serve(tmp_path_factory, ROOT / "content")
     with pytest.MonkeyPatch.context() as patch:  # (for the build only)
         patch.setattr(page_kinds, "DOSSIER_PAGE", 10)
         patch.setattr(page_kinds, "DOSSIER_NEWEST", 3)
+        patch.setattr(page_kinds, "TAG_PAGE", 2)  # "judiciary", on three articles, too
+        patch.setattr(page_kinds, "TAG_NEWEST", 1)
         where = next(served)
     yield where
     next(served, None)  # stops the server

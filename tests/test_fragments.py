@@ -158,6 +158,8 @@ def base(request, tmp_path_factory):
             patch.setattr(page_kinds, "ARTICLES_PAGE", 1)
             patch.setattr(page_kinds, "DOSSIER_PAGE", 1)
             patch.setattr(page_kinds, "DOSSIER_NEWEST", 1)
+            patch.setattr(page_kinds, "TAG_PAGE", 1)
+            patch.setattr(page_kinds, "TAG_NEWEST", 1)
         yield _base(tmp_path_factory.mktemp("fragments"), request.param)
 
 
@@ -169,6 +171,7 @@ def test_every_kind_of_fragment_is_read_by_a_page_of_the_fixture(tmp_path_factor
                 patch.setattr(page_kinds, "TIMELINE_PAGE", 1)
                 patch.setattr(page_kinds, "ARTICLES_PAGE", 1)
                 patch.setattr(page_kinds, "DOSSIER_PAGE", 1)
+                patch.setattr(page_kinds, "TAG_PAGE", 1)
             *_, state = _base(tmp_path_factory.mktemp("kinds"), paged)
         read |= {kind for kind, _ in state.tokens}
     assert read == set(FRAGMENTS)  # a new kind of fragment needs a page of the fixture showing it

@@ -197,6 +197,36 @@ def test_a_long_dossier_shows_its_newest_and_has_a_page_per_year_while_its_json_
     assert not short.select("#years") and not list((out / "people/bruno-diaz").glob("*/index.html"))
 
 
+def test_a_tag_on_many_articles_shows_its_newest_and_has_a_page_per_year(tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "TAG_PAGE", 2)
+    monkeypatch.setattr(pages, "TAG_NEWEST", 1)
+    content = tmp_path / "site" / "content"
+    (content / "articles").mkdir(parents=True)
+    for name, day in [("old", "2019-05-01"), ("middle", "2020-01-10"), ("new", "2020-03-02"), ("alone", "2021-01-01")]:
+        tags = "[Extradition]" if name != "alone" else "[other]"
+        (content / "articles" / f"{name}.md").write_text(
+            f"---\ntitle: The {name} one\ndate: {day}\ntags: {tags}\n---\nText of {name}.\n")
+    out = tmp_path / "out"
+    assert not run_build(content, out, use_cache=False, base_url="https://example.org/sub/path/").diags.errors
+    tag = page(out, "/tags/extradition/")
+    assert tag.h1.text == "Extradition" and texts(tag.select(".article-title")) == ["The new one"]
+    assert texts(tag.select("#articles .paged")) == [
+        "The newest 1 of 3 articles; the others are on the page of their year."]
+    assert [(a.text, a["href"]) for a in tag.select("#years .year-index a")] == [
+        ("2020", f"{BASE}tags/extradition/2020/"), ("2019", f"{BASE}tags/extradition/2019/")]
+    assert texts(tag.select("#years .count")) == ["2", "1"]
+    year = page(out, "/tags/extradition/2020/")
+    assert year.h1.text == "Extradition: 2020"
+    assert texts(year.select(".article-title")) == ["The new one", "The middle one"]
+    assert year.select_one('.year-index a[aria-current="page"]').text == "2020" and not year.select(".paged")
+    assert year.select_one("h1 + p a")["href"] == f"{BASE}tags/extradition/"
+    assert texts(page(out, "/tags/extradition/2019/").select(".article-title")) == ["The old one"]
+    assert f"{BASE}tags/extradition/2019/" in (out / "sitemap.xml").read_text()
+    short = page(out, "/tags/other/")  # on one article: every article on its page, no years
+    assert texts(short.select(".article-title")) == ["The alone one"] and not short.select("#years")
+    assert not list((out / "tags/other").glob("*/index.html"))
+
+
 def test_tag_page_shows_the_tag_as_written_most_often(out):
     soup = page(out, "/tags/fentanyl/")
     assert soup.h1.text in ("Fentanyl", "fentanyl")
