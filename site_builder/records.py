@@ -22,7 +22,7 @@ def record(cls=None, /, **options):
         names = [f.name for f in fields(cls)]
         values = attrgetter(*names) if len(names) > 1 else lambda record: (getattr(record, names[0]),)
         name = cls.__name__
-        rebuild = _rebuilder(cls, names)
+        rebuild = rebuilder(cls, names)
         cls._rebuild = staticmethod(rebuild)  # (where pickle finds it, by its name)
 
         def __reduce__(self):  # (attrgetter of one name gives the value, not a tuple of it)
@@ -36,7 +36,7 @@ def record(cls=None, /, **options):
     return wrap if cls is None else wrap(cls)
 
 
-def _rebuilder(cls, names: list[str]):
+def rebuilder(cls, names: list[str]):
     """A function of the fields' values, in order, making the record without __init__: what an
     unpickled record was when it was pickled (no field is computed in __init__)."""
     setters = {f"_set{i}": getattr(cls, n).__set__ for i, n in enumerate(names)}  # (the slots' own descriptors)
