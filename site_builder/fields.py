@@ -6,8 +6,6 @@ from difflib import get_close_matches
 from typing import Any
 from urllib.parse import urlsplit
 
-from rapidfuzz.distance import OSA
-
 from .dates import DateError, parse_span
 from .diagnostics import Diagnostics, SourcePos
 from .frontmatter import FALSE_WORDS, TRUE_WORDS
@@ -192,6 +190,8 @@ def read_documents(r: Reader) -> tuple[Document, ...]:
 def misspelling(key: str, known: tuple[str, ...]) -> str | None:
     """The known key that key is within two edits of (letters swapped count as one edit; a short key
     allows one edit in two of its letters, so that `id` is not `to`), or None."""
+    from rapidfuzz.distance import OSA  # (here: a build that meets no unknown key never imports rapidfuzz)
+
     folded = key.casefold()
     for limit in (1, 2):
         for word in known:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
 from .files import FileMap, resolve
-from .likely import check_likely_duplicates
 from .load import Content
 from .model import FOLDERS, KINDS, ORGANISATION, PERSON, Article, Body, Event, Note, Ref, Role, StoryNote
 from .records import record
@@ -289,6 +288,8 @@ def build_site(config: SiteConfig, content: Content, diags: Diagnostics) -> Site
     roles, members, parents, children = _resolve_notes(content.notes, registry, diags)
     relations = resolve_relations(content.notes, articles, registry, named, diags)
     entities = registry.entities()
+    from .likely import check_likely_duplicates  # (with rapidfuzz: not imported when the saved index is reused)
+
     check_likely_duplicates(content.notes, registry.created, diags)
     links = _resolve_wikilinks(articles, content, registry, diags, named)
     timeline = _timeline(articles, event_keys)

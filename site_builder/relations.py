@@ -7,9 +7,6 @@ from collections import defaultdict
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from .dates import DateSpan
 from .diagnostics import Diagnostics, SourcePos
 from .fields import Reader, describe
@@ -93,6 +90,9 @@ def _read_type(r: Reader, path: tuple) -> str | None:
     text = r.text(path, required=True, hint=f"write one of {', '.join(TYPES)}")
     if text is None or text.lower() in TYPES:
         return text and text.lower()
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
     near = process.extractOne(text.lower(), list(TYPES), scorer=Levenshtein.distance)[0]
     r.error(path, f'"{text}" is not a relation type; did you mean "{near}"? (the types: {", ".join(TYPES)})')
     return None
