@@ -56,10 +56,11 @@ class Plan:
 
     pages: list[Page]
     reader: Reader
-    files: frozenset[str] = frozenset()  # every page's file
+    files: frozenset[str] = frozenset()  # every page's file (given by `over`: the same pages)
 
     def __post_init__(self):
-        object.__setattr__(self, "files", frozenset(p.file for p in self.pages))
+        if not self.files:
+            object.__setattr__(self, "files", frozenset(p.file for p in self.pages))
 
     def digest(self, token: tuple) -> str | None:
         return self.reader.digest(token)
