@@ -28,7 +28,7 @@ from functools import cached_property
 from . import files, i18n, markdown, relations, urls
 from .dates import DAY, MONTH
 from .i18n import N_
-from .index import Key, Site, TimelineEntry, graph_id
+from .index import Key, Places, Site, TimelineEntry, graph_id, timeline_path
 from .model import Article, Body, Note
 from .slugs import slugify
 
@@ -84,9 +84,10 @@ class Sources:
         # (what `over` hands on of the years made so far: the years, the fresh records, the old timeline)
         self._years: tuple[dict, dict, tuple] = ({}, {}, ())
 
-    def over(self, site: Site, fresh: dict[str, Article | Note]) -> Sources:
+    def over(self, site: Site, fresh: dict[str, Article | Note], places: Places | None = None) -> Sources:
         """Sources over a site whose only change is these articles' and notes files' records
-        (Site.with_records): the lookups made so far are kept, with those files' entries replaced."""
+        (Site.with_records, with these `places`): the lookups made so far are kept, with those
+        files' entries replaced."""
         src = Sources(site)
         src.html_urls = self.html_urls
         made = self.__dict__
@@ -99,11 +100,9 @@ class Sources:
         if "bodies" in made:
             src.bodies = {**self.bodies, **{path: record.body for path, record in (fresh | notes).items()}}
         if "events" in made:
-            events = {**self.events, **{path: [] for path in fresh if path in self.events}}
-            for entry in site.timeline:
-                if entry.article.path in fresh:
-                    events[entry.article.path].append(entry)
-            src.events = events
+            where = (places or Places()).of(("timeline",), site.timeline, timeline_path)
+            src.events = {**self.events, **{path: [site.timeline[n] for n in where[path]]
+                                            for path in fresh if path in self.events}}
         # The years keep their articles and events in the same order (dates are part of the structure
         # an edit of the text leaves as it was): made again from these with the fresh records, if asked.
         made_years = {name: made[name] for name in ("articles_by_year", "timeline_by_year") if name in made}

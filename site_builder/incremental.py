@@ -22,7 +22,7 @@ from .builder import Build, State, paused_gc, plan_site, update
 from .cache import Cache, changed_paths, forget_manifest, input_stats
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostics
-from .index import Site
+from .index import Places, Site
 from .load import FileCache, reload
 from .pages import Plan
 from .render import make_environment
@@ -40,6 +40,7 @@ class Incremental:
     config: SiteConfig | None = None
     env: Environment | None = None
     site: Site | None = None
+    places: Places = field(default_factory=Places)  # where each file's records are in site (index.Places)
     planned: Plan | None = None
     stats: dict = field(default_factory=dict)  # input file -> [size, mtime] when last built
     taken_ns: int = 0  # when those were taken
@@ -85,6 +86,7 @@ class Incremental:
         if suspects is None:
             before = len(diags.items)
             self.site = self.planned = None
+            self.places = Places()  # (a site indexed again: its files may be elsewhere in it)
             site, planned = plan_site(config, diags, self.cache, workers=workers, stats=stats, taken_ns=taken_ns)
             self.index_diags = diags.items[before:]
         else:
@@ -160,6 +162,6 @@ class Incremental:
         fresh = {path: self.cache[path].record for _, path in suspects}
         if fresh:
             sources = {**self.site.sources, **{path: self.cache[path].digest for path in fresh}}
-            self.site = self.site.with_records(fresh, sources)
-            self.planned = self.planned.over(self.site, fresh, suspects)
+            self.site = self.site.with_records(fresh, sources, self.places)
+            self.planned = self.planned.over(self.site, fresh, suspects, self.places)
         return suspects

@@ -117,47 +117,95 @@ class Site:
         ranked = sorted(counts, key=lambda k: (-counts[k], self.entities[k].name.casefold(), k))
         return tuple((k, counts[k]) for k in ranked)
 
-    def with_records(self, fresh: dict[str, Article | Note], sources: dict[str, bytes]) -> Site:
+    def with_records(self, fresh: dict[str, Article | Note], sources: dict[str, bytes],
+                     places: Places | None = None) -> Site:
         """This site with some articles' and notes files' records replaced by new records of the
         same structure (saved.text_edits: for an article the same names, dates, events, tags,
         stories and wikilinks; for notes all but the text), and the digests of the files read:
-        what the preview does after an edit to their text. A new Site: records and sites stay frozen."""
+        what the preview does after an edit to their text. A new Site: records and sites stay frozen.
+        `places` says where each article is in this site's tuples (the preview keeps one for every
+        site of this structure: looking through them all was a sixth of a rebuild)."""
+        places = places or Places()
         notes = {path: note for path, note in fresh.items() if isinstance(note, Note)}
         fresh = {path: article for path, article in fresh.items() if path not in notes}
         entities = {key: replace(entity, note=notes[entity.note.path])
                     for key, entity in self.entities.items() if entity.note and entity.note.path in notes}
-        old = {a.path: a for a in self.articles if a.path in fresh}
+        where = places.of(("articles",), self.articles, _path)
+        old = {path: self.articles[where[path][0]] for path in fresh if path in where}  # (a draft is in none)
         entries: dict[int, TimelineEntry] = {}  # id of an entry -> the entry of the new records
-        for entry in self.timeline:
-            if entry.article.path in fresh:
+
+        def new_entry(entry: TimelineEntry) -> TimelineEntry:  # (one per entry: an entity's timeline shares it)
+            made = entries.get(id(entry))
+            if made is None:
                 article = fresh[entry.article.path]
                 event = next(e for e in article.events if e.order == entry.event.order)
-                entries[id(entry)] = TimelineEntry(event, article, entry.entities)
+                made = entries[id(entry)] = TimelineEntry(event, article, entry.entities)
+            return made
+        timeline = places.swap(("timeline",), self.timeline, fresh, new_entry, timeline_path)
         keys = {k for path in old for k, _ in self.named[path]}
         stories = {r.text for a in old.values() for r in a.stories}
         tags = {slugify(t) for a in old.values() for t in a.tags}
 
-        def swap(articles: tuple[Article, ...]) -> tuple[Article, ...]:
-            return tuple(fresh.get(a.path, a) for a in articles)
-
-        def swap_entries(timeline: tuple[TimelineEntry, ...]) -> tuple[TimelineEntry, ...]:
-            return tuple(entries.get(id(e), e) for e in timeline)
+        def swap(name: tuple, items: tuple[Article, ...]) -> tuple[Article, ...]:
+            return places.swap(name, items, fresh, lambda a: fresh[a.path], _path)
         mentions = dict(self.mentions)
         timelines = dict(self.timelines)
         for key in keys:
             if key in mentions:  # (a new Mention only for the fresh articles: some entities have thousands)
-                mentions[key] = tuple(m if m.article.path not in fresh else Mention(fresh[m.article.path], m.role)
-                                      for m in mentions[key])
+                mentions[key] = places.swap(("mentions", key), mentions[key], fresh,
+                                            lambda m: Mention(fresh[m.article.path], m.role), _mention_path)
             if key in timelines:
-                timelines[key] = swap_entries(timelines[key])
+                timelines[key] = places.swap(("timelines", key), timelines[key], fresh, new_entry, timeline_path)
         return replace(
-            self, articles=swap(self.articles), mentions=mentions, timeline=swap_entries(self.timeline),
+            self, articles=swap(("articles",), self.articles), mentions=mentions, timeline=timeline,
             entities={**self.entities, **entities} if entities else self.entities,
             timelines=timelines, sources=sources,
-            stories={**self.stories, **{s: replace(self.stories[s], articles=swap(self.stories[s].articles))
+            stories={**self.stories, **{s: replace(self.stories[s], articles=swap(("story", s),
+                                                                                  self.stories[s].articles))
                                         for s in stories if s in self.stories}},
-            tags={**self.tags, **{t: replace(self.tags[t], articles=swap(self.tags[t].articles))
+            tags={**self.tags, **{t: replace(self.tags[t], articles=swap(("tag", t), self.tags[t].articles))
                                   for t in tags if t in self.tags}})
+
+
+def _path(article: Article) -> str:
+    return article.path
+
+
+def timeline_path(entry: TimelineEntry) -> str:
+    return entry.article.path
+
+
+def _mention_path(mention: Mention) -> str:
+    return mention.article.path
+
+
+class Places:
+    """Where the records of each file are in a Site's tuples (its articles, timeline, an entity's
+    mentions…), found on first use: the same for every site of one structure, for a text edit
+    moves nothing (Site.with_records)."""
+
+    def __init__(self):
+        self._found: dict = {}
+
+    def of(self, name, items: tuple, path_of) -> dict[str | None, list[int]]:
+        """path -> the positions in items (the tuple this site calls `name`) of the records of that file."""
+        found = self._found.get(name)
+        if found is None:
+            found = self._found[name] = {}
+            for number, item in enumerate(items):
+                found.setdefault(path_of(item), []).append(number)
+        return found
+
+    def swap(self, name, items: tuple, paths, make, path_of) -> tuple:
+        """items with make(item) for each item of one of these files."""
+        where = self.of(name, items, path_of)
+        changed = [number for path in paths for number in where.get(path, ())]
+        if not changed:
+            return items
+        items = list(items)
+        for number in changed:
+            items[number] = make(items[number])
+        return tuple(items)
 
 
 def graph_id(key: Key) -> str:

@@ -10,7 +10,7 @@ from functools import partial
 
 from . import structured, urls
 from .fragments import Html, Reader, Sources, plain
-from .index import Site
+from .index import Places, Site
 from .page_kinds import KINDS, Sitemap
 from .records import rebuilder
 
@@ -75,11 +75,11 @@ class Plan:
             context["jsonld"] = structured.for_page(page.template, context, r.config.absolute_url, r.config.title)
         return context, frozenset(r.reads)
 
-    def over(self, site: Site, fresh: dict, suspects: set) -> Plan:
+    def over(self, site: Site, fresh: dict, suspects: set, places: Places | None = None) -> Plan:
         """The same pages made from a Site whose only change is these articles' and notes files'
         records, of the same structure (Site.with_records: the preview, after an edit to their text), in which
         only the `suspects` fragments may have changed."""
-        src = self.reader.sources.over(site, fresh)
+        src = self.reader.sources.over(site, fresh, places)
         return Plan(self.pages, self.reader.over(src, suspects), self.files)
 
 

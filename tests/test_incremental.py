@@ -155,3 +155,24 @@ def test_a_preview_rebuild_makes_no_reference_cycles_so_freezing_what_it_made_le
         assert gc.collect() == 0  # no cyclic garbage: what rebuild() froze is all freed by reference counts
     finally:
         gc.enable()
+
+
+def test_text_edits_one_after_another_in_the_preview_each_give_what_a_cold_build_gives(site, tmp_path):
+    """The preview finds where an edited file's records are in the site once (index.Places) and
+    uses that for every later text edit: of the same article, another one, an event's text, notes."""
+    content, builder, out = site
+    second, first = content / "articles/second.md", content / "articles/2020/2020-01-10-first.md"
+    steps = [(second, "title: Second article", "title: Second, retitled"),
+             (first, "Second paragraph with", "A second paragraph with"),
+             (second, "text: Interval event.", "text: Interval event, reworded."),
+             (second, "title: Second, retitled", "title: Second, retitled again"),
+             (content / "people/ana-lopez.md", "Notes about Ana", "More notes about Ana"),
+             (first, "date: 2020-01-10", "date: 2020-03-01"),  # indexed again: the first is now the newer
+             (second, "title: Second, retitled again", "title: Second, once more"),
+             (first, "A second paragraph with", "The second paragraph with")]
+    for number, (path, old, new) in enumerate(steps):
+        edit(path, old, new)
+        result = builder.rebuild()
+        assert not result.failed and builder.patched == ("date:" not in old), number
+        assert not run_build(content, tmp_path / f"cold-{number}", use_cache=False).diags.errors
+        assert snapshot(out) == snapshot(tmp_path / f"cold-{number}"), number
