@@ -139,6 +139,15 @@ def _bucket(rel: str, buckets: int = BUCKETS) -> int:
     return hashlib.blake2b(rel.encode(), digest_size=2).digest()[0] % buckets
 
 
+def _by_bucket(items: dict, numbers, buckets: int = BUCKETS) -> dict[int, dict]:
+    """The items of these bucket numbers, by bucket (each saved as a file of its own)."""
+    found: dict[int, dict] = {number: {} for number in numbers}
+    for key, value in items.items():
+        if (number := _bucket(key, buckets)) in found:
+            found[number][key] = value
+    return found
+
+
 class Records(dict):
     """Parsed files by path (load.Entry); remembers which buckets changed since they were read, and
     which files were only touched: the same bytes at a new size or time (load.Entry.touches).
@@ -265,19 +274,20 @@ class Cache:
         if self._saved_state is None:
             stored = _read(self.folder / f"state-{self.output_key}.pickle") if self.folder else None
             state = stored[1] if stored and stored[0] == self.manifest.get("state_id") else None
-            if state is not None and len(state.search_ids) != SEARCH_BUCKETS:
-                state = None
-            if state is not None:
-                for number, part_id in enumerate(state.search_ids):
-                    part = _read(self._search_file(number))
-                    if not part or part[0] != part_id:
-                        state = None  # (a build stopped between writing its buckets and its manifest)
-                        break
-                    state.search.update(part[1])
-            if state is not None:
-                state.searched = set()
-            self._saved_state = state or False
+            self._saved_state = state if state is not None and self._read_search(state) else False
         return self._saved_state or None
+
+    def _read_search(self, state) -> bool:
+        """Fill in a state's search entries from their buckets; False if one is not the bucket it
+        names (a build stopped between writing its buckets and its manifest)."""
+        if len(state.search_ids) != SEARCH_BUCKETS:
+            return False
+        for number, part_id in enumerate(state.search_ids):
+            part = _read(self._search_file(number))
+            if not part or part[0] != part_id:
+                return False
+            state.search.update(part[1])
+        return True
 
     def _search_file(self, number: int) -> Path:
         return self.folder / f"search-{self.output_key}-{number}.pickle"
@@ -286,11 +296,9 @@ class Cache:
         """Write the buckets of search entries that changed since the state was read (state.searched;
         None: all), and give the id of each bucket's file, as the state file records them."""
         previous = self._saved_state.search_ids if self._saved_state and state.searched is not None else None
-        changed = None if previous is None else {_bucket(url, SEARCH_BUCKETS) for url in state.searched}
-        buckets: dict[int, dict] = {n: {} for n in range(SEARCH_BUCKETS) if changed is None or n in changed}
-        for url, entry in state.search.items():
-            if (n := _bucket(url, SEARCH_BUCKETS)) in buckets:
-                buckets[n][url] = entry
+        changed = (range(SEARCH_BUCKETS) if previous is None
+                   else {_bucket(url, SEARCH_BUCKETS) for url in state.searched})
+        buckets = _by_bucket(state.search, changed, SEARCH_BUCKETS)
         for n, entries in buckets.items():
             _write(self._search_file(n), (state_id, entries))
         return [state_id if n in buckets else previous[n] for n in range(SEARCH_BUCKETS)]
@@ -331,11 +339,7 @@ class Cache:
         if not records.dirty and stats is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        buckets: dict[int, dict] = {number: {} for number in records.dirty}
-        for rel, record in records.items():
-            if (number := _bucket(rel)) in buckets:
-                buckets[number][rel] = record
-        for number, bucket in buckets.items():
+        for number, bucket in _by_bucket(records, records.dirty).items():
             _write(self._bucket_file(number), bucket)
         if stats is not None:  # (after the buckets it amends)
             _write(self._stats_file(), stats)
@@ -365,7 +369,6 @@ class Cache:
             if state:
                 state.search_ids = self._save_search(state, state_id)
                 _write(self.folder / f"state-{self.output_key}.pickle", (state_id, state))
-                state.searched = set()
             _write(path, manifest)
         except OSError as err:
             with contextlib.suppress(OSError):

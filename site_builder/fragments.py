@@ -28,7 +28,7 @@ from functools import cached_property
 from . import files, i18n, markdown, relations, urls
 from .dates import DAY, MONTH
 from .i18n import N_
-from .index import Key, Places, Site, TimelineEntry, graph_id, timeline_path
+from .index import Key, Places, Site, TimelineEntry, article_path, graph_id
 from .model import Article, Body, Note
 from .slugs import slugify
 
@@ -100,7 +100,7 @@ class Sources:
         if "bodies" in made:
             src.bodies = {**self.bodies, **{path: record.body for path, record in (fresh | notes).items()}}
         if "events" in made:
-            where = (places or Places()).of(("timeline",), site.timeline, timeline_path)
+            where = (places or Places()).of(("timeline",), site.timeline, article_path)
             src.events = {**self.events, **{path: [site.timeline[n] for n in where[path]]
                                             for path in fresh if path in self.events}}
         # The years keep their articles and events in the same order (dates are part of the structure
@@ -618,7 +618,7 @@ def _tag(src: Sources, slug: str):
 
 
 @fragment("tag-years", "tag")
-def _tag_years(src: Sources, slug: str):
+def tag_years(src: Sources, slug: str):
     """The year each of a tag's articles was published in (in the order of "tag"): what the pages
     of a tag on many articles are by (page_kinds.TagPage). A title or text edit leaves it as it was."""
     return tuple(a.published.year for a in src.site.tags[slug].articles)

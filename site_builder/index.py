@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from .config import SiteConfig
 from .diagnostics import Diagnostics, SourcePos
@@ -141,7 +142,7 @@ class Site:
                 event = next(e for e in article.events if e.order == entry.event.order)
                 made = entries[id(entry)] = TimelineEntry(event, article, entry.entities)
             return made
-        timeline = places.swap(("timeline",), self.timeline, fresh, new_entry, timeline_path)
+        timeline = places.swap(("timeline",), self.timeline, fresh, new_entry, article_path)
         keys = {k for path in old for k, _ in self.named[path]}
         stories = {r.text for a in old.values() for r in a.stories}
         tags = {slugify(t) for a in old.values() for t in a.tags}
@@ -153,9 +154,9 @@ class Site:
         for key in keys:
             if key in mentions:  # (a new Mention only for the fresh articles: some entities have thousands)
                 mentions[key] = places.swap(("mentions", key), mentions[key], fresh,
-                                            lambda m: Mention(fresh[m.article.path], m.role), _mention_path)
+                                            lambda m: Mention(fresh[m.article.path], m.role), article_path)
             if key in timelines:
-                timelines[key] = places.swap(("timelines", key), timelines[key], fresh, new_entry, timeline_path)
+                timelines[key] = places.swap(("timelines", key), timelines[key], fresh, new_entry, article_path)
         return replace(
             self, articles=swap(("articles",), self.articles), mentions=mentions, timeline=timeline,
             entities={**self.entities, **entities} if entities else self.entities,
@@ -167,16 +168,8 @@ class Site:
                                   for t in tags if t in self.tags}})
 
 
-def _path(article: Article) -> str:
-    return article.path
-
-
-def timeline_path(entry: TimelineEntry) -> str:
-    return entry.article.path
-
-
-def _mention_path(mention: Mention) -> str:
-    return mention.article.path
+_path = attrgetter("path")  # of an article
+article_path = attrgetter("article.path")  # of a timeline entry or a mention
 
 
 class Places:

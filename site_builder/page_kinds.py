@@ -14,7 +14,7 @@ from functools import partial
 from itertools import groupby
 
 from . import network, urls
-from .fragments import RECENT, Reader, Sources, dossier_years, story_file
+from .fragments import RECENT, Reader, Sources, dossier_years, story_file, tag_years
 from .i18n import N_
 from .index import Key, graph_edges
 from .model import FOLDERS, ORGANISATION, PERSON
@@ -296,19 +296,18 @@ class TagPage:
         specs = []
         for slug, tag in src.site.tags.items():
             specs.append((urls.tag(slug), "tag.html", partial(self.make, slug)))
-            if len(tag.articles) > TAG_PAGE:
+            if len(tag.articles) > TAG_PAGE:  # (counted before the years)
                 specs += [(urls.tag_year(slug, year), "tag.html", partial(self.year, slug, year))
-                          for year in sorted({a.published.year for a in tag.articles}, reverse=True)]
+                          for year in sorted(set(tag_years(src, slug)), reverse=True)]
         return specs
 
     @staticmethod
     def make(slug: str, r: Reader) -> dict:
         name, paths = r.read("tag", slug)
-        if len(paths) <= TAG_PAGE:
-            return {"title": name, "name": name, "articles": _teasers(r, paths), "years": [], "year": None,
-                    "total": len(paths), "tag": urls.tag(slug)}
-        return {"title": name, "name": name, "articles": _teasers(r, paths[:TAG_NEWEST]),
-                "years": _tag_years(slug, r), "year": None, "total": len(paths), "tag": urls.tag(slug)}
+        paged = len(paths) > TAG_PAGE
+        return {"title": name, "name": name, "articles": _teasers(r, paths[:TAG_NEWEST] if paged else paths),
+                "years": _tag_years(slug, r) if paged else [], "year": None, "total": len(paths),
+                "tag": urls.tag(slug)}
 
     @staticmethod
     def year(slug: str, year: int, r: Reader) -> dict:
